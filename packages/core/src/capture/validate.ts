@@ -1,0 +1,119 @@
+import { FactoredError } from '../errors.js';
+import { isUuid } from '../util/ids.js';
+import { isJsonValue } from '../util/json.js';
+import { EVENT_TYPES, type EventType, type FactoredEvent, type NewSession } from './types.js';
+
+/** Longest accepted component path, in UTF-16 code units. */
+export const MAX_PATH_LENGTH = 512;
+/** Largest accepted serialized payload, in characters of JSON. */
+export const MAX_PAYLOAD_CHARS = 64 * 1024;
+
+const EVENT_TYPE_SET: ReadonlySet<string> = new Set(EVENT_TYPES);
+// Control characters have no place in a path and would corrupt logs and CSV exports.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting them is the point
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+/** True when `value` is one of {@link EVENT_TYPES}. */
+export function isEventType(value: unknown): value is EventType {
+  return typeof value === 'string' && EVENT_TYPE_SET.has(value);
+}
+
+/**
+ * Why `path` is not a valid component path, or `null` when it is: one to four non-empty
+ * segments joined by `/`, at most {@link MAX_PATH_LENGTH} characters, no control characters.
+ */
+export function componentPathProblem(path: unknown): string | null {
+  if (typeof path !== 'string' || path.length === 0) return 'a component path is required';
+  if (path.length > MAX_PATH_LENGTH)
+    return `a component path has at most ${MAX_PATH_LENGTH} characters`;
+  if (CONTROL_CHARS.test(path)) return 'a component path may not contain control characters';
+  const segments = path.split('/');
+  if (segments.length > 4)
+    return 'a component path has at most 4 segments (flow/page/component/element)';
+  if (segments.some((segment) => segment.trim().length === 0))
+    return 'component path segments may not be empty';
+  return null;
+}
+
+/** Throws `invalid_input` unless `path` is a valid component path. */
+export function assertComponentPath(path: unknown, field = 'path'): asserts path is string {
+  const problem = componentPathProblem(path);
+  if (problem)
+    throw new FactoredError('invalid_input', `${field}: ${problem}, got ${JSON.stringify(path)}.`, {
+      details: { field },
+    });
+}
+
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
+
+function isIsoTime(value: unknown): value is string {
+  return typeof value === 'string' && ISO_UTC.test(value) && Number.isFinite(Date.parse(value));
+}
+
+/**
+ * Why `event` cannot be stored, or `null` when it can. Checks id (UUID), session and user
+ * ids, type, path, time and that the payload is plain JSON of bounded size.
+ */
+export function eventProblem(event: unknown): string | null {
+  if (typeof event !== 'object' || event === null) return 'an event must be an object';
+  const e = event as Partial<Record<keyof FactoredEvent, unknown>>;
+  if (!isUuid(e.id)) return `event id must be a UUID, got ${JSON.stringify(e.id)}`;
+  if (!isUuid(e.sessionId))
+    return `event ${e.id}: sessionId must be a UUID, got ${JSON.stringify(e.sessionId)}`;
+  if (typeof e.userId !== 'string' || e.userId.length === 0)
+    return `event ${e.id}: userId is required`;
+  if (!isEventType(e.type))
+    return `event ${e.id}: unknown event type ${JSON.stringify(e.type)} (expected one of ${EVENT_TYPES.join(', ')})`;
+  const pathProblem = componentPathProblem(e.path);
+  if (pathProblem) return `event ${e.id}: ${pathProblem}`;
+  if (!isIsoTime(e.createdAt))
+    return `event ${e.id}: createdAt must be an ISO 8601 time, got ${JSON.stringify(e.createdAt)}`;
+  if (
+    typeof e.payload !== 'object' ||
+    e.payload === null ||
+    Array.isArray(e.payload) ||
+    !isJsonValue(e.payload)
+  ) {
+    return `event ${e.id}: payload must be a plain JSON object`;
+  }
+  if (JSON.stringify(e.payload).length > MAX_PAYLOAD_CHARS)
+    return `event ${e.id}: payload exceeds ${MAX_PAYLOAD_CHARS} characters of JSON`;
+  return null;
+}
+
+/** Throws `invalid_input` naming the first bad event of `events`. */
+export function assertValidEvents(
+  events: readonly unknown[],
+): asserts events is readonly FactoredEvent[] {
+  if (!Array.isArray(events)) throw new FactoredError('invalid_input', 'events must be an array.');
+  for (const event of events) {
+    const problem = eventProblem(event);
+    if (problem) throw new FactoredError('invalid_input', `${problem}.`);
+  }
+}
+
+/** Throws `invalid_input` unless `session` is a well-formed {@link NewSession}. */
+export function assertValidSession(session: unknown): asserts session is NewSession {
+  const s = (session ?? {}) as Partial<Record<keyof NewSession, unknown>>;
+  if (!isUuid(s.id))
+    throw new FactoredError(
+      'invalid_input',
+      `session id must be a UUID, got ${JSON.stringify(s.id)}.`,
+    );
+  if (typeof s.userId !== 'string' || s.userId.length === 0)
+    throw new FactoredError('invalid_input', `session ${s.id}: userId is required.`);
+  if (!isIsoTime(s.startedAt))
+    throw new FactoredError(
+      'invalid_input',
+      `session ${s.id}: startedAt must be an ISO 8601 time.`,
+    );
+  if (typeof s.metadata !== 'object' || s.metadata === null || !isJsonValue(s.metadata)) {
+    throw new FactoredError(
+      'invalid_input',
+      `session ${s.id}: metadata must be a plain JSON object.`,
+    );
+  }
+  if (typeof (s.metadata as { platform?: unknown }).platform !== 'string') {
+    throw new FactoredError('invalid_input', `session ${s.id}: metadata.platform is required.`);
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * `@factoredui/core`: capture, factors, experiments, governance and the SDUI engine, with
+ * persistence behind one {@link FactoredStore} interface.
+ *
+ * @packageDocumentation
+ */
+export * from './capture/index.js';
+export * from './errors.js';
+export * from './experiments/index.js';
+export * from './factors/index.js';
+export * from './governance/index.js';
+export * from './sdui/index.js';
+export type * from './store/index.js';
+export { createEventId, createRandomId, isUuid } from './util/ids.js';
+export { isJsonValue, type JsonObject, type JsonValue } from './util/json.js';
+export { createMemoryKVStorage, type KVStorage } from './util/kv.js';
+export { type TimeInput, toEpochMs, toIsoString } from './util/time.js';

@@ -1,0 +1,28 @@
+/**
+ * `@factoredui/core/testing`: the store conformance suite. Every `FactoredStore` runs it
+ * unchanged:
+ *
+ * ```ts
+ * import { runStoreConformanceSuite } from '@factoredui/core/testing';
+ * runStoreConformanceSuite({ name: 'my-store', createHarness: async () => myHarness });
+ * ```
+ *
+ * Requires `vitest` (an optional peer dependency of `@factoredui/core`).
+ *
+ * @packageDocumentation
+ */
+import { describe } from 'vitest';
+import { useHarness } from './context.js';
+import type { ConformanceOptions } from './harness.js';
+import { captureConformance } from './suites/capture.js';
+
+export type { ConformanceOptions, StoreHarness } from './harness.js';
+export { TEST_USERS, testUuid } from './harness.js';
+
+/** Registers the whole conformance suite (every capability group) for one store. */
+export function runStoreConformanceSuite(options: ConformanceOptions): void {
+  describe(`FactoredStore conformance: ${options.name}`, () => {
+    const ctx = useHarness(options);
+    captureConformance(ctx);
+  });
+}

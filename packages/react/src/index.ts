@@ -1,0 +1,2 @@
+/** Placeholder entry until the package is built out. */
+export const PACKAGE_NAME = '@factoredui/react';

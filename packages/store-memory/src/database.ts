@@ -1,0 +1,201 @@
+import type {
+  Assignment,
+  ClusterAssignment,
+  Experiment,
+  Exposure,
+  FactoredEvent,
+  FactorSnapshotValue,
+  FactorValue,
+  GovernanceLogEntry,
+  GovernanceThreshold,
+  KVStorage,
+  Session,
+  StoreChange,
+  StoredSpec,
+  StoreTopic,
+} from '@factoredui/core';
+
+/** The tables of a memory database. Keys joined with `\u0000`, which no id or path contains. */
+export interface MemoryTables {
+  sessions: Map<string, Session>;
+  /** By event id. */
+  events: Map<string, FactoredEvent>;
+  /** Current factor values by `userId\0path\0factor`. */
+  factors: Map<string, FactorValue>;
+  /** Immutable snapshot values, in insertion order. */
+  snapshots: FactorSnapshotValue[];
+  /** By user id. */
+  clusters: Map<string, ClusterAssignment>;
+  /** By experiment id. */
+  experiments: Map<string, Experiment>;
+  /** By `userId\0experimentId`. */
+  assignments: Map<string, Assignment>;
+  /** By `userId\0experimentId\0sessionId`. */
+  exposures: Map<string, Exposure>;
+  /** By threshold id. */
+  thresholds: Map<string, GovernanceThreshold>;
+  /** Append-only, in insertion order. */
+  governanceLog: GovernanceLogEntry[];
+  /** Versions by `name\0platform`, ascending. */
+  specs: Map<string, StoredSpec[]>;
+  /** Active version by `name\0platform`. */
+  activeSpecs: Map<string, number>;
+}
+
+/** Joins key parts with a separator that cannot occur inside them. */
+export function key(...parts: readonly (string | number)[]): string {
+  return parts.join('\u0000');
+}
+
+function emptyTables(): MemoryTables {
+  return {
+    sessions: new Map(),
+    events: new Map(),
+    factors: new Map(),
+    snapshots: [],
+    clusters: new Map(),
+    experiments: new Map(),
+    assignments: new Map(),
+    exposures: new Map(),
+    thresholds: new Map(),
+    governanceLog: [],
+    specs: new Map(),
+    activeSpecs: new Map(),
+  };
+}
+
+const MAP_TABLES = [
+  'sessions',
+  'events',
+  'factors',
+  'clusters',
+  'experiments',
+  'assignments',
+  'exposures',
+  'thresholds',
+  'specs',
+  'activeSpecs',
+] as const satisfies readonly (keyof MemoryTables)[];
+const LIST_TABLES = [
+  'snapshots',
+  'governanceLog',
+] as const satisfies readonly (keyof MemoryTables)[];
+
+/** Options of {@link createMemoryDatabase}. */
+export interface MemoryDatabaseOptions {
+  /** Persist the tables here so data survives reloads (e.g. `localStorage`). */
+  storage?: KVStorage;
+  /** Key under which the tables are persisted. Default `factoredui:memory-store`. */
+  storageKey?: string;
+}
+
+/**
+ * The data behind one or more memory stores. Several stores (a user's, the service's) can share
+ * one database, the way several Supabase clients share one project.
+ */
+export interface MemoryDatabase {
+  /** Resolves once persisted data (if any) has been loaded. */
+  readonly ready: Promise<void>;
+  /** The tables. Mutate only inside {@link MemoryDatabase.write}. */
+  readonly tables: MemoryTables;
+  /**
+   * Runs `mutate` against the tables, then schedules persistence and notifies subscribers of
+   * `topic`. If `mutate` throws, nothing is persisted or announced.
+   */
+  write<T>(topic: StoreTopic, mutate: (tables: MemoryTables) => T, changeKey?: string): T;
+  /** Calls `listener` after every committed write on `topic`. Returns an unsubscribe function. */
+  subscribe(topic: StoreTopic, listener: (change: StoreChange) => void): () => void;
+  /** Writes pending changes to storage now. */
+  flush(): Promise<void>;
+  /** Empties every table (and the persisted copy). */
+  clear(): Promise<void>;
+}
+
+type SerializedTables = Partial<Record<keyof MemoryTables, unknown[]>>;
+
+/** Creates an empty (or, with `storage`, reloaded) memory database. */
+export function createMemoryDatabase(options: MemoryDatabaseOptions = {}): MemoryDatabase {
+  const { storage, storageKey = 'factoredui:memory-store' } = options;
+  const tables = emptyTables();
+  const listeners = new Map<StoreTopic, Set<(change: StoreChange) => void>>();
+  let saveScheduled: Promise<void> | null = null;
+
+  const load = async () => {
+    if (!storage) return;
+    const raw = await storage.getItem(storageKey);
+    if (!raw) return;
+    let parsed: SerializedTables;
+    try {
+      parsed = JSON.parse(raw) as SerializedTables;
+    } catch {
+      // A corrupt copy must not brick the app: start empty and overwrite it on the next write.
+      return;
+    }
+    for (const name of MAP_TABLES) {
+      const rows = parsed[name];
+      if (Array.isArray(rows))
+        (tables[name] as Map<unknown, unknown>) = new Map(rows as [unknown, unknown][]);
+    }
+    for (const name of LIST_TABLES) {
+      const rows = parsed[name];
+      if (Array.isArray(rows)) (tables[name] as unknown[]) = rows;
+    }
+  };
+
+  const save = async () => {
+    if (!storage) return;
+    const serialized: SerializedTables = {};
+    for (const name of MAP_TABLES) serialized[name] = [...tables[name].entries()];
+    for (const name of LIST_TABLES) serialized[name] = tables[name];
+    await storage.setItem(storageKey, JSON.stringify(serialized));
+  };
+
+  const scheduleSave = () => {
+    if (!storage || saveScheduled) return;
+    // Coalesce the writes of one tick into one serialization.
+    saveScheduled = Promise.resolve().then(async () => {
+      saveScheduled = null;
+      await save();
+    });
+  };
+
+  const ready = load();
+
+  return {
+    ready,
+    tables,
+    write(topic, mutate, changeKey) {
+      const result = mutate(tables);
+      scheduleSave();
+      const change: StoreChange = changeKey === undefined ? { topic } : { topic, key: changeKey };
+      for (const listener of listeners.get(topic) ?? []) {
+        queueMicrotask(() => listener(change));
+      }
+      return result;
+    },
+    subscribe(topic, listener) {
+      let set = listeners.get(topic);
+      if (!set) {
+        set = new Set();
+        listeners.set(topic, set);
+      }
+      set.add(listener);
+      return () => {
+        set.delete(listener);
+      };
+    },
+    async flush() {
+      await ready;
+      if (saveScheduled) await saveScheduled;
+      else await save();
+    },
+    async clear() {
+      await ready;
+      const fresh = emptyTables();
+      for (const name of MAP_TABLES) (tables[name] as Map<unknown, unknown>).clear();
+      tables.snapshots = fresh.snapshots;
+      tables.governanceLog = fresh.governanceLog;
+      if (storage) await storage.removeItem(storageKey);
+    },
+  };
+}
