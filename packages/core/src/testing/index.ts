@@ -15,6 +15,10 @@ import { describe } from 'vitest';
 import { useHarness } from './context.js';
 import type { ConformanceOptions } from './harness.js';
 import { captureConformance } from './suites/capture.js';
+import { experimentsConformance } from './suites/experiments.js';
+import { factorsConformance } from './suites/factors.js';
+import { governanceConformance } from './suites/governance.js';
+import { specsConformance } from './suites/specs.js';
 
 export type { ConformanceOptions, StoreHarness } from './harness.js';
 export { TEST_USERS, testUuid } from './harness.js';
@@ -24,5 +28,9 @@ export function runStoreConformanceSuite(options: ConformanceOptions): void {
   describe(`FactoredStore conformance: ${options.name}`, () => {
     const ctx = useHarness(options);
     captureConformance(ctx);
+    factorsConformance(ctx);
+    experimentsConformance(ctx);
+    governanceConformance(ctx);
+    specsConformance(ctx);
   });
 }
