@@ -9,6 +9,7 @@ export * from './errors.js';
 export * from './experiments/index.js';
 export * from './factors/index.js';
 export * from './governance/index.js';
+export * from './observe/index.js';
 export * from './sdui/index.js';
 export type * from './store/index.js';
 export { createEventId, createRandomId, isUuid } from './util/ids.js';

@@ -1,0 +1,16 @@
+export { createQueryCache, hashQueryKey } from './cache.js';
+export {
+  type ComponentFactorsQueryInput,
+  componentFactorsQuery,
+  type ExperimentSummariesQueryInput,
+  experimentSummariesQuery,
+  type FactorHistoryQueryInput,
+  type FactorsQueryInput,
+  factorHistoryQuery,
+  factorsQuery,
+  type GovernanceLogQueryInput,
+  governanceLogQuery,
+  recentGovernanceLogQuery,
+} from './queries.js';
+export { replaceEqualDeep } from './share.js';
+export type * from './types.js';
