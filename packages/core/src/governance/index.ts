@@ -1,1 +1,37 @@
 export type * from './types.js';
+export {
+  analyzeExperiment,
+  analyzeFactor,
+  CONTROL_KEY,
+  type ExperimentAnalysisInput,
+  type FactorAnalysisInput,
+} from './analysis.js';
+export {
+  evaluateExperimentThresholds,
+  type GovernanceCheckOptions,
+  type GovernanceCheckResult,
+  type GovernanceRunOptions,
+  type GovernanceSweepResult,
+  logGovernanceVerdict,
+  queryExperimentResults,
+  queryGovernanceLog,
+  queryGovernanceLogByVerdict,
+  queryRecentGovernanceLog,
+  type ResultFactor,
+  runGovernanceCheck,
+  runGovernanceSweep,
+} from './check.js';
+export { assertValidGovernanceLogEntry } from './log.js';
+export {
+  DEFAULT_GOVERNANCE_SETTINGS,
+  type GovernanceOptions,
+  resolveGovernanceSettings,
+} from './settings.js';
+export * from './statistics/index.js';
+export {
+  assertValidThreshold,
+  factorBetterDirection,
+  isThresholdExceeded,
+  resolveThresholds,
+} from './thresholds.js';
+export { computeGovernanceVerdict } from './verdict.js';

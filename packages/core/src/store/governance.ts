@@ -1,3 +1,4 @@
+import type { ComponentPath } from '../capture/types.js';
 import type { FactorName } from '../factors/types.js';
 import type {
   GovernanceLogEntry,
@@ -6,30 +7,73 @@ import type {
   VariantSufficientStatistics,
 } from '../governance/types.js';
 
-/** Governance capability: thresholds, sufficient statistics, the append-only log. */
+/**
+ * Governance capability: thresholds, per-variant sufficient statistics, and the append-only
+ * governance log. Statistics and verdicts live in core (`runGovernanceCheck`); the store only
+ * aggregates where the data is and keeps the record.
+ *
+ * Roles: thresholds and the log are readable by every role (user stores included: dashboards
+ * show them); writing thresholds, appending to the log and computing sufficient statistics
+ * require the service role (`unauthorized` otherwise). Writes to the log announce a change on
+ * the realtime topic `governance` with the experiment id as key; threshold writes announce
+ * `governance` without a key.
+ */
 export interface GovernanceCapability {
-  /** Creates or replaces a threshold (by id). Service role. */
+  /**
+   * Creates or replaces (by `id`) a threshold and returns it as stored, with `scale` filled in
+   * (`absolute` when omitted). Validates with `assertValidThreshold` (`invalid_input`: unknown
+   * or structural factor, operator or sign against the factor's direction, bad path, non-UUID
+   * ids). `not_found` when `experimentId` names no experiment. Service role.
+   */
   upsertThreshold(threshold: GovernanceThreshold): Promise<GovernanceThreshold>;
 
-  /** Thresholds for an experiment (its own and the global ones). */
+  /**
+   * Thresholds sorted by id. With `experimentId`: that experiment's own thresholds and the
+   * global ones (`experimentId: null`); without: all. Every returned threshold has `scale`.
+   */
   listThresholds(query?: { experimentId?: string }): Promise<GovernanceThreshold[]>;
 
   /**
-   * Per-variant sufficient statistics for a factor: y is each assigned user's latest snapshot
-   * value at or before `at` and after assignment; x the latest at or before assignment.
-   * Service role.
+   * Per-variant sufficient statistics of one factor of one experiment at time `at`. Exact
+   * semantics (every store must give identical numbers):
+   *
+   * - `path` defaults to the experiment's path; `factor` must be a catalog name and `path` a
+   *   valid component path, `at` an ISO 8601 time (`invalid_input` otherwise).
+   * - Population: the experiment's assignments with `assignedAt <= at`.
+   * - `y` of a user: the value of the snapshot row (user, path, factor) with the greatest
+   *   `snapshotAt` such that `assignedAt < snapshotAt <= at`. A user with no such row is
+   *   left out of every sum (not counted in `n`).
+   * - `x` of a user: the value of the row (user, path, factor) with the greatest `snapshotAt`
+   *   such that `snapshotAt <= assignedAt`. A user with `y` but no `x` counts in `n`, `sumY`,
+   *   `sumY2` only.
+   * - Per variant: `n` = users with y; `sumY`, `sumY2` over them; `nX` = users with both;
+   *   `sumX`, `sumX2`, `sumXY`, `sumYWithX` (Σy) over those. Sums in float8 (IEEE double).
+   * - One row per variant of the experiment's definition, in definition order, including
+   *   variants with no users (all zeros).
+   *
+   * `not_found` for an unknown experiment. Service role.
    */
   getSufficientStatistics(query: {
     experimentId: string;
     factor: FactorName;
-    path?: string;
+    path?: ComponentPath;
     at: string;
   }): Promise<VariantSufficientStatistics[]>;
 
-  /** Appends a log entry (never updated or deleted). Service role. */
+  /**
+   * Appends a row to the governance log and returns it as stored (equal to the input). The
+   * log is append-only: no method updates or deletes rows. Validates with
+   * `assertValidGovernanceLogEntry` (`invalid_input`); `conflict` when the id exists;
+   * `not_found` when the experiment does not. Service role.
+   */
   appendGovernanceLog(entry: GovernanceLogEntry): Promise<GovernanceLogEntry>;
 
-  /** Log entries, newest first, filtered by experiment and/or verdict. */
+  /**
+   * Log rows, newest first: in reverse append order (SQL: an identity column), not by
+   * `evaluatedAt`, because the log is a journal of what was decided when. Filtered by
+   * experiment and/or verdict; at most `limit` rows (a positive integer, else
+   * `invalid_input`). Readable by every role.
+   */
   listGovernanceLog(query?: {
     experimentId?: string;
     verdict?: GovernanceVerdict;

@@ -1,0 +1,265 @@
+import { FactoredError, isFactoredError } from '../errors.js';
+import type { Experiment } from '../experiments/types.js';
+import { FACTOR_CATALOG } from '../factors/catalog.js';
+import type { FactorName } from '../factors/types.js';
+import type { FactoredStore } from '../store/contract.js';
+import { createEventId } from '../util/ids.js';
+import { type TimeInput, toIsoString } from '../util/time.js';
+import { analyzeExperiment, type FactorAnalysisInput } from './analysis.js';
+import type { GovernanceOptions } from './settings.js';
+import { factorBetterDirection, resolveThresholds } from './thresholds.js';
+import type {
+  ExperimentEvaluation,
+  GovernanceDecision,
+  GovernanceLogEntry,
+  GovernanceVerdict,
+} from './types.js';
+import { computeGovernanceVerdict } from './verdict.js';
+
+/** Options of the store-backed governance functions. */
+export interface GovernanceCheckOptions extends GovernanceOptions {
+  /** Evaluation time (default: now). Only snapshots at or before it are used. */
+  at?: TimeInput;
+}
+
+/** Options of {@link runGovernanceCheck} and {@link runGovernanceSweep}. */
+export interface GovernanceRunOptions extends GovernanceCheckOptions {
+  /** Conclude the experiment when the verdict is `conclude`. Default true. */
+  autoConclude?: boolean;
+}
+
+/** A factor (on the experiment's path, or on `path`) to include in experiment results. */
+export type ResultFactor = FactorName | { factor: FactorName; path?: string };
+
+async function assignedCounts(
+  store: FactoredStore,
+  experiment: Experiment,
+): Promise<Record<string, number>> {
+  const rows = await store.getExperimentSummary(experiment.id);
+  return Object.fromEntries(rows.map((r) => [r.variantKey, r.assignedUsers]));
+}
+
+async function evaluate(
+  store: FactoredStore,
+  experiment: Experiment,
+  factors: readonly Omit<FactorAnalysisInput, 'statistics'>[],
+  options: GovernanceCheckOptions,
+): Promise<ExperimentEvaluation> {
+  const at = toIsoString(options.at ?? Date.now(), 'at');
+  const [assigned, statistics] = await Promise.all([
+    assignedCounts(store, experiment),
+    Promise.all(
+      factors.map((f) =>
+        store.getSufficientStatistics({
+          experimentId: experiment.id,
+          factor: f.factor,
+          path: f.path,
+          at,
+        }),
+      ),
+    ),
+  ]);
+  return analyzeExperiment(
+    {
+      experimentId: experiment.id,
+      evaluatedAt: at,
+      variants: experiment.variants,
+      assigned,
+      factors: factors.map((f, i) => ({ ...f, statistics: statistics[i] ?? [] })),
+    },
+    options,
+  );
+}
+
+async function thresholdFactors(store: FactoredStore, experiment: Experiment) {
+  const thresholds = resolveThresholds(
+    await store.listThresholds({ experimentId: experiment.id }),
+    experiment,
+  );
+  return thresholds.map((t) => ({
+    factor: t.factor,
+    path: t.path,
+    threshold: { id: t.id, operator: t.operator, value: t.value, scale: t.scale },
+  }));
+}
+
+/**
+ * Evaluates an experiment against its thresholds (its own and the global ones; see
+ * `resolveThresholds`) at `options.at` (default now): fetches per-variant sufficient
+ * statistics of every thresholded factor and the assignment counts, then runs
+ * {@link analyzeExperiment}. Reads only; nothing is logged. Throws `not_found` for an unknown
+ * experiment and `invalid_input` for bad options.
+ */
+export async function evaluateExperimentThresholds(
+  store: FactoredStore,
+  experimentId: string,
+  options: GovernanceCheckOptions = {},
+): Promise<ExperimentEvaluation> {
+  const experiment = await store.getExperiment(experimentId);
+  return evaluate(store, experiment, await thresholdFactors(store, experiment), options);
+}
+
+/**
+ * Results of an experiment for a dashboard: per factor, per-variant counts and means, and each
+ * treatment's lift over control with interval and p-value. By default the thresholded factors;
+ * with none, every factor of the catalog that has a better direction, on the experiment's
+ * path. `options.factors` picks factors explicitly (their thresholds are still attached). Works
+ * for experiments in any status. Reads only.
+ */
+export async function queryExperimentResults(
+  store: FactoredStore,
+  experimentId: string,
+  options: GovernanceCheckOptions & { factors?: readonly ResultFactor[] } = {},
+): Promise<ExperimentEvaluation> {
+  const experiment = await store.getExperiment(experimentId);
+  const thresholded = await thresholdFactors(store, experiment);
+  let factors: Omit<FactorAnalysisInput, 'statistics'>[] = thresholded;
+  if (options.factors) {
+    factors = options.factors.map((f) => {
+      const factor = typeof f === 'string' ? f : f.factor;
+      const path = (typeof f === 'string' ? undefined : f.path) ?? experiment.path;
+      factorBetterDirection(factor);
+      const match = thresholded.find((t) => t.factor === factor && t.path === path);
+      return { factor, path, threshold: match?.threshold ?? null };
+    });
+  } else if (factors.length === 0) {
+    factors = FACTOR_CATALOG.filter((d) => d.direction !== null).map((d) => ({
+      factor: d.name,
+      path: experiment.path,
+      threshold: null,
+    }));
+  }
+  return evaluate(store, experiment, factors, options);
+}
+
+/**
+ * Appends an evaluation and its decision to the governance log (a new UUIDv7 id) and returns
+ * the stored row. Requires the service role.
+ */
+export async function logGovernanceVerdict(
+  store: FactoredStore,
+  evaluation: ExperimentEvaluation,
+  decision: GovernanceDecision,
+): Promise<GovernanceLogEntry> {
+  return store.appendGovernanceLog({ id: createEventId(), ...evaluation, ...decision });
+}
+
+/** What {@link runGovernanceCheck} did. */
+export interface GovernanceCheckResult {
+  /** The log row written (evaluation, verdict, winner, reason). */
+  entry: GovernanceLogEntry;
+  /** The experiment after the check (concluded when `concluded`). */
+  experiment: Experiment;
+  /** True when this check concluded the experiment. */
+  concluded: boolean;
+}
+
+/**
+ * Governs one running experiment: evaluates its thresholds, draws the verdict
+ * ({@link computeGovernanceVerdict}), appends it with every per-factor number to the log and,
+ * on `conclude` (unless `autoConclude: false`), moves the experiment from `running` to
+ * `concluded` with the winner. Requires the service role.
+ *
+ * Throws `conflict` when the experiment is not running (also when it stops being running
+ * between the evaluation and the transition; the log row then stays, as a true record of the
+ * evaluation), `not_found` when it does not exist.
+ */
+export async function runGovernanceCheck(
+  store: FactoredStore,
+  experimentId: string,
+  options: GovernanceRunOptions = {},
+): Promise<GovernanceCheckResult> {
+  const experiment = await store.getExperiment(experimentId);
+  if (experiment.status !== 'running') {
+    throw new FactoredError(
+      'conflict',
+      `experiment ${experiment.name} is ${experiment.status}; governance only evaluates running experiments (use queryExperimentResults to inspect it).`,
+      { details: { experimentId: experiment.id, status: experiment.status } },
+    );
+  }
+  const evaluation = await evaluate(
+    store,
+    experiment,
+    await thresholdFactors(store, experiment),
+    options,
+  );
+  const decision = computeGovernanceVerdict(evaluation);
+  const entry = await logGovernanceVerdict(store, evaluation, decision);
+  if (decision.verdict === 'conclude' && decision.winner !== null && options.autoConclude !== false) {
+    const concluded = await store.transitionExperiment(experiment.id, {
+      from: 'running',
+      to: 'concluded',
+      winner: decision.winner,
+    });
+    return { entry, experiment: concluded, concluded: true };
+  }
+  return { entry, experiment, concluded: false };
+}
+
+/** What {@link runGovernanceSweep} did. */
+export interface GovernanceSweepResult {
+  /** The evaluation time shared by every experiment of the sweep. */
+  evaluatedAt: string;
+  /** One result per experiment governed successfully, in `listExperiments` order. */
+  results: GovernanceCheckResult[];
+  /** Experiments whose check failed, with the error; the sweep went on with the others. */
+  failures: { experimentId: string; experimentName: string; error: FactoredError }[];
+}
+
+/**
+ * Runs {@link runGovernanceCheck} on every running experiment, one after the other, all at the
+ * same evaluation time. One experiment's failure does not stop the sweep: it is reported in
+ * `failures` (callers such as the CLI exit non-zero when it is not empty). Requires the service
+ * role.
+ */
+export async function runGovernanceSweep(
+  store: FactoredStore,
+  options: GovernanceRunOptions = {},
+): Promise<GovernanceSweepResult> {
+  const evaluatedAt = toIsoString(options.at ?? Date.now(), 'at');
+  const experiments = await store.listExperiments({ status: ['running'] });
+  const results: GovernanceCheckResult[] = [];
+  const failures: GovernanceSweepResult['failures'] = [];
+  for (const experiment of experiments) {
+    try {
+      results.push(await runGovernanceCheck(store, experiment.id, { ...options, at: evaluatedAt }));
+    } catch (error) {
+      failures.push({
+        experimentId: experiment.id,
+        experimentName: experiment.name,
+        error: isFactoredError(error)
+          ? error
+          : new FactoredError('internal', `governance of ${experiment.name} failed: ${String(error)}`, {
+              cause: error,
+            }),
+      });
+    }
+  }
+  return { evaluatedAt, results, failures };
+}
+
+/** Governance log of one experiment, newest first (optionally the latest `limit` rows). */
+export function queryGovernanceLog(
+  store: FactoredStore,
+  experimentId: string,
+  options: { limit?: number } = {},
+): Promise<GovernanceLogEntry[]> {
+  return store.listGovernanceLog({ experimentId, ...options });
+}
+
+/** The latest `limit` (default 20) governance log rows over all experiments, newest first. */
+export function queryRecentGovernanceLog(
+  store: FactoredStore,
+  limit = 20,
+): Promise<GovernanceLogEntry[]> {
+  return store.listGovernanceLog({ limit });
+}
+
+/** Governance log rows with one verdict, newest first, optionally for one experiment. */
+export function queryGovernanceLogByVerdict(
+  store: FactoredStore,
+  verdict: GovernanceVerdict,
+  options: { experimentId?: string; limit?: number } = {},
+): Promise<GovernanceLogEntry[]> {
+  return store.listGovernanceLog({ verdict, ...options });
+}
