@@ -1,0 +1,93 @@
+import { FactoredError, type StoreChange, type StoreTopic } from '@factoredui/core';
+import type { RealtimeChannel } from '@supabase/supabase-js';
+import type { SupabaseClientLike } from './client.js';
+
+/**
+ * The tables of schema `factoredui` whose changes make up each topic, and the column that
+ * names the changed thing (`StoreChange.key`). `events` is not in the `supabase_realtime`
+ * publication by default (its volume would make every insert a realtime fan-out); add it with
+ * `alter publication supabase_realtime add table factoredui.events` to receive that topic.
+ */
+export const TOPIC_TABLES: Readonly<Record<StoreTopic, readonly { table: string; key: string }[]>> =
+  {
+    events: [{ table: 'events', key: 'session_id' }],
+    factors: [{ table: 'factors', key: 'user_id' }],
+    experiments: [{ table: 'experiments', key: 'id' }],
+    assignments: [{ table: 'assignments', key: 'experiment_id' }],
+    governance: [{ table: 'governance_log', key: 'experiment_id' }],
+    specs: [
+      { table: 'specs', key: 'name' },
+      { table: 'spec_pointers', key: 'name' },
+    ],
+  };
+
+let channelCounter = 0;
+
+function keyOf(
+  payload: { new?: Record<string, unknown>; old?: Record<string, unknown> },
+  column: string,
+): string | undefined {
+  const value = payload.new?.[column] ?? payload.old?.[column];
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}
+
+/**
+ * Subscribes to `postgres_changes` of the topic's tables on one channel. Each committed insert,
+ * update or delete that the caller may read (Supabase Realtime applies RLS) calls `listener`
+ * with the topic and, when the row names it, the key. The returned function removes the
+ * channel; calling it again does nothing.
+ */
+export function subscribeToTopic(
+  client: SupabaseClientLike,
+  topic: StoreTopic,
+  listener: (change: StoreChange) => void,
+  onError: (error: FactoredError) => void,
+): () => void {
+  const tables = TOPIC_TABLES[topic];
+  if (!tables) {
+    throw new FactoredError('invalid_input', `Unknown realtime topic "${String(topic)}".`, {
+      details: { topic },
+    });
+  }
+  channelCounter += 1;
+  let channel: RealtimeChannel | undefined = client.channel(
+    `factoredui:${topic}:${channelCounter}`,
+  );
+  for (const { table, key } of tables) {
+    channel = channel.on(
+      'postgres_changes',
+      { event: '*', schema: 'factoredui', table },
+      (payload) => {
+        const changeKey = keyOf(payload, key);
+        listener(changeKey === undefined ? { topic } : { topic, key: changeKey });
+      },
+    );
+  }
+  channel.subscribe((status, error) => {
+    if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') {
+      onError(
+        new FactoredError(
+          'unavailable',
+          `Realtime subscription to "${topic}" failed (${status}${
+            error ? `: ${error.message}` : ''
+          }); changes will not be delivered until it reconnects. Check that Realtime is ` +
+            'enabled for the factoredui tables.',
+          { cause: error, details: { topic, status } },
+        ),
+      );
+    }
+  });
+  return () => {
+    const current = channel;
+    if (!current) return;
+    channel = undefined;
+    client.removeChannel(current).catch((error: unknown) => {
+      onError(
+        new FactoredError('unavailable', `Leaving the realtime channel of "${topic}" failed.`, {
+          cause: error,
+          details: { topic },
+        }),
+      );
+    });
+  };
+}
