@@ -1,3 +1,46 @@
+export type {
+  CaptureAdapter,
+  CaptureAdapterContext,
+  CapturedEvent,
+  CaptureEmit,
+} from './adapter.js';
+export {
+  DEFAULT_RETRY_BASE_MS,
+  DEFAULT_RETRY_MAX_MS,
+  type RetryOptions,
+  retryDelay,
+} from './backoff.js';
+export {
+  createRageClickDetector,
+  createScrollReversalDetector,
+  type RageBurst,
+  type RageClickDetector,
+  type RageClickInput,
+  type RageClickOptions,
+  type ScrollReversalDetector,
+  type ScrollReversalOptions,
+} from './detectors.js';
+export {
+  type CaptureHandle,
+  type CapturePhase,
+  type CaptureStats,
+  type InitCaptureOptions,
+  initCapture,
+} from './init.js';
+export {
+  IGNORE_ATTRIBUTE,
+  NO_DEAD_ATTRIBUTE,
+  NO_RAGE_ATTRIBUTE,
+  PATH_ATTRIBUTES,
+  resolveComponentPath,
+} from './path.js';
+export {
+  createSessionManager,
+  DEFAULT_SESSION_STORAGE_KEY,
+  DEFAULT_SESSION_TIMEOUT_MS,
+  type SessionManager,
+  type SessionManagerOptions,
+} from './session.js';
 export * from './types.js';
 export {
   assertComponentPath,
@@ -8,4 +51,18 @@ export {
   isEventType,
   MAX_PATH_LENGTH,
   MAX_PAYLOAD_CHARS,
+  payloadProblem,
 } from './validate.js';
+export { createWebAdapter, type DeadClickOptions, type WebAdapterOptions } from './web.js';
+export {
+  type CaptureStore,
+  createEventWriter,
+  DEFAULT_QUEUE_STORAGE_KEY,
+  type EventDraft,
+  type EventWriter,
+  type EventWriterOptions,
+  type EventWriterPhase,
+  type EventWriterStats,
+  type FlushResult,
+  type QueuedEvent,
+} from './writer.js';

@@ -106,3 +106,9 @@ export interface EventQuery {
   /** At most this many events (default: all). */
   limit?: number;
 }
+
+/**
+ * A session as the capture pipeline knows it on the client: a {@link NewSession} before the
+ * user it belongs to is attached (the event writer adds the store's user when it writes).
+ */
+export type SessionRecord = Omit<NewSession, 'userId'>;

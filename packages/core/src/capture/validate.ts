@@ -68,16 +68,27 @@ export function eventProblem(event: unknown): string | null {
   if (pathProblem) return `event ${e.id}: ${pathProblem}`;
   if (!isIsoTime(e.createdAt))
     return `event ${e.id}: createdAt must be an ISO 8601 time, got ${JSON.stringify(e.createdAt)}`;
+  const payload = payloadProblem(e.payload);
+  if (payload) return `event ${e.id}: ${payload}`;
+  return null;
+}
+
+/**
+ * Why `payload` cannot be an event payload, or `null` when it can: a plain JSON object (no
+ * class instances, functions, `undefined`, non-finite numbers or cycles) of at most
+ * {@link MAX_PAYLOAD_CHARS} characters once serialized.
+ */
+export function payloadProblem(payload: unknown): string | null {
   if (
-    typeof e.payload !== 'object' ||
-    e.payload === null ||
-    Array.isArray(e.payload) ||
-    !isJsonValue(e.payload)
+    typeof payload !== 'object' ||
+    payload === null ||
+    Array.isArray(payload) ||
+    !isJsonValue(payload)
   ) {
-    return `event ${e.id}: payload must be a plain JSON object`;
+    return 'payload must be a plain JSON object';
   }
-  if (JSON.stringify(e.payload).length > MAX_PAYLOAD_CHARS)
-    return `event ${e.id}: payload exceeds ${MAX_PAYLOAD_CHARS} characters of JSON`;
+  if (JSON.stringify(payload).length > MAX_PAYLOAD_CHARS)
+    return `payload exceeds ${MAX_PAYLOAD_CHARS} characters of JSON`;
   return null;
 }
 

@@ -6,6 +6,12 @@ import type {
   Session,
 } from '../capture/types.js';
 
+/** Options of {@link CaptureCapability.insertEvents}. */
+export interface InsertEventsOptions {
+  /** The page is going away: send with keepalive/beacon semantics. Default `false`. */
+  keepalive?: boolean;
+}
+
 /** Capture capability: sessions and append-only events. */
 export interface CaptureCapability {
   /**
@@ -26,8 +32,15 @@ export interface CaptureCapability {
    * stored is skipped and counted as a duplicate, so a retried batch never duplicates rows.
    * Throws `invalid_input` (bad id, path, type, time or payload; nothing of the batch is
    * stored), `not_found` (unknown session), `unauthorized` (an event for another user).
+   *
+   * `options.keepalive` marks the write the capture pipeline sends while the page is being
+   * hidden or unloaded: a network store should let the request outlive the page (`fetch`
+   * with `keepalive: true`, body under 64 kB). Stores without a network ignore it.
    */
-  insertEvents(events: readonly FactoredEvent[]): Promise<InsertEventsResult>;
+  insertEvents(
+    events: readonly FactoredEvent[],
+    options?: InsertEventsOptions,
+  ): Promise<InsertEventsResult>;
 
   /** Events matching `query`, ordered by `createdAt` then `id`. User stores see only their own. */
   listEvents(query?: EventQuery): Promise<FactoredEvent[]>;

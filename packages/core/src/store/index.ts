@@ -1,4 +1,4 @@
-export type { CaptureCapability } from './capture.js';
+export type { CaptureCapability, InsertEventsOptions } from './capture.js';
 export type { FactoredStore } from './contract.js';
 export type { DashboardCapability, ExperimentCapability } from './experiments.js';
 export type { ClusterCapability, FactorCapability } from './factors.js';
