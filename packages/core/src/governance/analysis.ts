@@ -99,7 +99,9 @@ export function analyzeFactor(
   const threshold = input.threshold
     ? { ...input.threshold, scale: input.threshold.scale ?? ('absolute' as const) }
     : null;
-  const control = statistics.find((s) => s.variantKey === CONTROL_KEY) as VariantSufficientStatistics;
+  const control = statistics.find(
+    (s) => s.variantKey === CONTROL_KEY,
+  ) as VariantSufficientStatistics;
   const controlSummary = adjustedSummary(control, cuped);
   const comparisons: FactorComparison[] = [];
   for (const treatment of statistics) {

@@ -185,7 +185,11 @@ export async function runGovernanceCheck(
   );
   const decision = computeGovernanceVerdict(evaluation);
   const entry = await logGovernanceVerdict(store, evaluation, decision);
-  if (decision.verdict === 'conclude' && decision.winner !== null && options.autoConclude !== false) {
+  if (
+    decision.verdict === 'conclude' &&
+    decision.winner !== null &&
+    options.autoConclude !== false
+  ) {
     const concluded = await store.transitionExperiment(experiment.id, {
       from: 'running',
       to: 'concluded',
@@ -229,9 +233,13 @@ export async function runGovernanceSweep(
         experimentName: experiment.name,
         error: isFactoredError(error)
           ? error
-          : new FactoredError('internal', `governance of ${experiment.name} failed: ${String(error)}`, {
-              cause: error,
-            }),
+          : new FactoredError(
+              'internal',
+              `governance of ${experiment.name} failed: ${String(error)}`,
+              {
+                cause: error,
+              },
+            ),
       });
     }
   }

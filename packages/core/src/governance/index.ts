@@ -1,4 +1,3 @@
-export type * from './types.js';
 export {
   analyzeExperiment,
   analyzeFactor,
@@ -34,4 +33,5 @@ export {
   isThresholdExceeded,
   resolveThresholds,
 } from './thresholds.js';
+export type * from './types.js';
 export { computeGovernanceVerdict } from './verdict.js';

@@ -18,9 +18,7 @@ function invalid(field: string, message: string): never {
  * time, `assigned`/`weights` are not maps of non-negative numbers, `srm`, `factors` or
  * `settings` are missing, or anything is not plain JSON (no `NaN`, `Infinity`, `Date`...).
  */
-export function assertValidGovernanceLogEntry(
-  entry: unknown,
-): asserts entry is GovernanceLogEntry {
+export function assertValidGovernanceLogEntry(entry: unknown): asserts entry is GovernanceLogEntry {
   if (typeof entry !== 'object' || entry === null) {
     throw new FactoredError('invalid_input', 'governance log entry must be an object.');
   }
@@ -30,10 +28,13 @@ export function assertValidGovernanceLogEntry(
   if (!VERDICTS.includes(e.verdict as GovernanceVerdict)) {
     invalid('verdict', `must be one of ${VERDICTS.join(', ')}.`);
   }
-  if (e.verdict === 'conclude' ? typeof e.winner !== 'string' || e.winner === '' : e.winner !== null) {
+  if (
+    e.verdict === 'conclude' ? typeof e.winner !== 'string' || e.winner === '' : e.winner !== null
+  ) {
     invalid('winner', 'must be the winning variant key for conclude, and null otherwise.');
   }
-  if (typeof e.reason !== 'string' || e.reason === '') invalid('reason', 'must be a non-empty string.');
+  if (typeof e.reason !== 'string' || e.reason === '')
+    invalid('reason', 'must be a non-empty string.');
   if (
     typeof e.evaluatedAt !== 'string' ||
     !/^\d{4}-\d{2}-\d{2}T/.test(e.evaluatedAt) ||
@@ -56,5 +57,6 @@ export function assertValidGovernanceLogEntry(
   if (!Array.isArray(e.factors)) invalid('factors', 'must be an array.');
   if (typeof e.settings !== 'object' || e.settings === null) invalid('settings', 'is required.');
   if (typeof e.controlKey !== 'string') invalid('controlKey', 'must be a string.');
-  if (!isJsonValue(entry)) invalid('(any field)', 'must be plain JSON: no NaN, Infinity, Date or undefined values.');
+  if (!isJsonValue(entry))
+    invalid('(any field)', 'must be plain JSON: no NaN, Infinity, Date or undefined values.');
 }

@@ -48,7 +48,10 @@ export function assertValidThreshold(threshold: unknown): GovernanceThreshold {
     if (problem) invalid(`${problem} (or null for the experiment's path).`, 'path');
   }
   if (!OPERATORS.includes(t.operator as ThresholdOperator)) {
-    invalid(`must be one of ${OPERATORS.join(', ')}, got ${JSON.stringify(t.operator)}.`, 'operator');
+    invalid(
+      `must be one of ${OPERATORS.join(', ')}, got ${JSON.stringify(t.operator)}.`,
+      'operator',
+    );
   }
   const operator = t.operator as ThresholdOperator;
   if (typeof t.value !== 'number' || !Number.isFinite(t.value)) {
@@ -140,7 +143,15 @@ export function resolveThresholds(
     }
   }
   return [...chosen.values()].sort((a, b) =>
-    a.factor !== b.factor ? (a.factor < b.factor ? -1 : 1) : a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+    a.factor !== b.factor
+      ? a.factor < b.factor
+        ? -1
+        : 1
+      : a.path < b.path
+        ? -1
+        : a.path > b.path
+          ? 1
+          : 0,
   );
 }
 

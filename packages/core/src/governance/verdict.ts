@@ -50,7 +50,8 @@ export function computeGovernanceVerdict(evaluation: ExperimentEvaluation): Gove
     return {
       verdict: 'continue',
       winner: null,
-      reason: 'No thresholds apply to this experiment; add one with upsertThreshold to let governance decide.',
+      reason:
+        'No thresholds apply to this experiment; add one with upsertThreshold to let governance decide.',
     };
   }
   const short = factors.flatMap((f) =>
@@ -91,5 +92,9 @@ export function computeGovernanceVerdict(evaluation: ExperimentEvaluation): Gove
       reason: `Winners disagree (${winners.join(' vs ')}): ${described}. A human must choose.`,
     };
   }
-  return { verdict: 'conclude', winner: winners[0] as string, reason: `Clear winner: ${described}.` };
+  return {
+    verdict: 'conclude',
+    winner: winners[0] as string,
+    reason: `Clear winner: ${described}.`,
+  };
 }

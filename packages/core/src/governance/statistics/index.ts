@@ -1,11 +1,11 @@
-export { type CupedAdjustment, adjustedSummary, estimateCuped } from './cuped.js';
+export { adjustedSummary, type CupedAdjustment, estimateCuped } from './cuped.js';
 export {
   chiSquareUpperTail,
   normalQuantile,
   studentTQuantile,
   studentTTwoSidedPValue,
 } from './distributions.js';
-export { type LiftEstimate, type LiftOptions, estimateLift } from './lift.js';
+export { estimateLift, type LiftEstimate, type LiftOptions } from './lift.js';
 export { type SampleSummary, summarizeSums, summarizeValues } from './moments.js';
 export {
   type ConfidenceSequenceResult,

@@ -58,7 +58,10 @@ export function normalMixtureConfidenceSequence(input: {
   const { estimate, variance, sampleSize, targetSampleSize, alpha = 0.05 } = input;
   assertAlpha(alpha);
   if (!(variance > 0) || !Number.isFinite(variance)) {
-    throw new FactoredError('invalid_input', `variance must be a positive number, got ${variance}.`);
+    throw new FactoredError(
+      'invalid_input',
+      `variance must be a positive number, got ${variance}.`,
+    );
   }
   if (!(sampleSize > 0) || !(targetSampleSize > 0)) {
     throw new FactoredError(
