@@ -7,25 +7,49 @@ import type {
   FactorValue,
 } from '../factors/types.js';
 
-/** Factors capability: current values, aggregates, history, closest snapshot. */
+/**
+ * Factors capability: current values, component aggregates, snapshot history and closest
+ * snapshot. The definitions are DESIGN §5 and the reference engine (`computeFactors`); the
+ * shared fixtures of `@factoredui/core/testing` pin them for every store.
+ *
+ * Common rules for every method:
+ * - `path` must be a valid component path and every entry of `factors` a catalog name, else
+ *   `invalid_input`; times are ISO 8601 strings, else `invalid_input`.
+ * - Visibility is row-level, like RLS: a user store sees only its own user's rows; asking for
+ *   another user's rows returns nothing (not an error). The service role sees every user.
+ * - An absent factor (zero denominator, mean over nothing) has no row; there is never a row
+ *   with a `null` or `NaN` value.
+ * - Results are sorted by user id, then path (code-unit order, `COLLATE "C"` in SQL), then
+ *   factor in catalog order, unless a method says otherwise.
+ */
 export interface FactorCapability {
-  /** Current factor values of a user, optionally for one path and/or factor. */
-  getFactors(query: {
-    userId: string;
+  /**
+   * Current factor values: those written by the last `recomputeFactors` (all share its
+   * `asOf`). `userId` omitted: every visible user (a user store: itself). Optionally
+   * restricted to one path and/or some factors. Nothing computed yet: `[]`.
+   */
+  getFactors(query?: {
+    userId?: string;
     path?: ComponentPath;
     factors?: readonly FactorName[];
   }): Promise<FactorValue[]>;
 
   /**
-   * Aggregates per path and factor over the current values. Paths with fewer than 5 users
-   * are omitted (k-anonymity, enforced by the store).
+   * Aggregates per (path, factor) over the current values of **all** users, readable by any
+   * role (k-anonymous): user_count, mean, median and p95 (`percentile_cont`), min, max and
+   * `stddev_samp`. A (path, factor) whose values come from fewer than 5 distinct users is
+   * omitted (enforced by the store, never by the caller). Sorted by path, then factor in
+   * catalog order.
    */
   getComponentAggregates(query?: {
     path?: ComponentPath;
     factors?: readonly FactorName[];
   }): Promise<ComponentFactorAggregate[]>;
 
-  /** Snapshot values of a user since a time (inclusive), ordered by `snapshotAt`. */
+  /**
+   * Snapshot values of a user with `since <= snapshotAt` (and `snapshotAt <= until` when
+   * given), sorted by `snapshotAt`, then path, then factor in catalog order.
+   */
   getFactorHistory(query: {
     userId: string;
     path?: ComponentPath;
@@ -34,19 +58,33 @@ export interface FactorCapability {
     until?: string;
   }): Promise<FactorSnapshotValue[]>;
 
-  /** For each (path, factor) of the user, the latest snapshot value at or before `at`. */
+  /**
+   * For each (path, factor) of the user, the value of the latest snapshot with
+   * `snapshotAt <= at` (and `snapshotAt > after` when `after` is given) that holds a value
+   * for it. A factor absent from the latest snapshot therefore resolves to an older one: look
+   * at `snapshotAt` to judge staleness. Governance uses `at = assignedAt` for x and
+   * `at = evaluation time, after = assignedAt` for y, so x and y never share a snapshot.
+   * Sorted by path, then factor in catalog order.
+   */
   getClosestSnapshot(query: {
     userId: string;
     path?: ComponentPath;
     factors?: readonly FactorName[];
     at: string;
+    after?: string;
   }): Promise<FactorSnapshotValue[]>;
 }
 
-/** Clusters capability. */
+/** Clusters capability: the assignments last written by `storeClusters`. */
 export interface ClusterCapability {
-  /** The user's cluster, or `null` when clusters were never computed for them. */
+  /**
+   * The user's cluster, or `null` when clusters were never computed for them or the user is
+   * not visible to this store.
+   */
   getUserCluster(userId: string): Promise<ClusterAssignment | null>;
-  /** Members of a cluster (service role sees all; a user store sees only itself). */
+  /**
+   * Members of a cluster sorted by user id (service role sees all; a user store sees only
+   * itself). An unknown cluster id gives `[]`; a negative or non-integer id `invalid_input`.
+   */
   getClusterMembers(clusterId: number): Promise<ClusterAssignment[]>;
 }
