@@ -1,1 +1,51 @@
+export { bucketUser, chooseVariant, isCovered } from './bucketing.js';
+export {
+  createFlagClient,
+  DEFAULT_FLAG_TTL_MS,
+  type FlagClient,
+  type FlagClientOptions,
+  type FlagClientSnapshot,
+  type FlagContext,
+  type SerializedFlagState,
+  serializeFlagState,
+} from './client.js';
+export { queryExperimentSummaries, queryExperimentSummary } from './dashboard.js';
+export { type DecisionInput, decideFlag, defaultEvaluation } from './decide.js';
+export { evaluateFlag, getSharedFlagClient } from './flag.js';
+export {
+  assignBucket,
+  BUCKET_COUNT,
+  BUCKET_SEPARATOR,
+  COVERAGE_HASH_SEED,
+  coverageBucket,
+  murmur3_32,
+  VARIANT_HASH_SEED,
+} from './hash.js';
+export {
+  assertTransition,
+  canTransition,
+  concludeExperiment,
+  createExperiment,
+  EXPERIMENT_TRANSITIONS,
+  getExperiment,
+  listExperiments,
+  RUNNING_MUTABLE_FIELDS,
+  startExperiment,
+  stopExperiment,
+  updateExperiment,
+} from './lifecycle.js';
+export {
+  evaluateTargeting,
+  matchesPlatform,
+  normalizeTargetingRule,
+  readMetadataField,
+  type TargetingFactors,
+  type TargetingOptions,
+} from './targeting.js';
 export type * from './types.js';
+export {
+  CONTROL_VARIANT,
+  MAX_NAME_LENGTH,
+  validateExperimentDefinition,
+} from './validate.js';
+export { compareVersions } from './version.js';

@@ -2,29 +2,64 @@ import type { ComponentPath } from '../capture/types.js';
 import type {
   Assignment,
   Experiment,
+  ExperimentDefinition,
   ExperimentStatus,
+  ExperimentSummaryFilters,
   ExperimentVariantSummary,
   Exposure,
-  NewExperiment,
 } from '../experiments/types.js';
 
-/** Experiments capability: definitions, lifecycle, assignments, exposures. */
+/**
+ * Experiments capability: definitions, lifecycle, assignments, exposures.
+ *
+ * Division of labour: core decides (validation of definitions, which transitions are legal,
+ * bucketing, targeting, exclusion); the store persists atomically and enforces the few
+ * invariants that need atomicity (unique names, compare-and-set on status, one assignment per
+ * user and experiment, one running experiment per user and path, one exposure per user,
+ * experiment and session). Realtime: definition writes publish on topic `experiments` with the
+ * experiment id as key; assignment and exposure writes publish on `assignments` with the user
+ * id as key.
+ *
+ * Access (row-level security on Supabase): definitions are readable by every role except
+ * `anon`, writable only by the service role (`unauthorized` otherwise). A user store reads and
+ * writes only its own assignments and exposures; the service role reads and writes all.
+ */
 export interface ExperimentCapability {
-  /** Stores a validated definition as a draft. `conflict` when the name exists. Service role. */
-  insertExperiment(definition: NewExperiment): Promise<Experiment>;
+  /**
+   * Stores a definition as a `draft` with a new UUID `id` and `createdAt` = now; `winner`,
+   * `startedAt` and `endedAt` are `null`. The definition comes from core's
+   * `validateExperimentDefinition` (stores may re-run it). Throws `conflict` when an experiment
+   * with the same name exists (names are unique across all statuses), `unauthorized` unless
+   * service role.
+   */
+  insertExperiment(definition: ExperimentDefinition): Promise<Experiment>;
 
-  /** Experiment by id or unique name. `not_found` otherwise. */
+  /**
+   * Replaces fields of an experiment whose status is still `expectedStatus` (compare-and-set:
+   * `conflict` otherwise, so a definition can never change under a concurrent start). Core's
+   * `updateExperiment` decides which fields may change in which status and validates the
+   * merged definition. Throws `not_found`, `conflict` (status changed, or the new name is taken),
+   * `unauthorized` unless service role.
+   */
+  updateExperiment(
+    id: string,
+    update: { expectedStatus: ExperimentStatus; changes: Partial<ExperimentDefinition> },
+  ): Promise<Experiment>;
+
+  /** Experiment by id or unique name. `not_found` otherwise (and for the `anon` role). */
   getExperiment(idOrName: string): Promise<Experiment>;
 
-  /** Experiments filtered by status and/or path, ordered by creation time. */
+  /** Experiments filtered by status and/or path, ordered by `createdAt`, then `id`. */
   listExperiments(query?: {
     status?: readonly ExperimentStatus[];
     path?: ComponentPath;
   }): Promise<Experiment[]>;
 
   /**
-   * Moves an experiment from `from` to `to` (compare-and-set: `conflict` when its status is not
-   * `from`). `winner` is set when concluding. Service role.
+   * Moves an experiment from `from` to `to`: compare-and-set, `conflict` when its status is not
+   * `from` (whatever `to` is; the legality of `from -> to` is checked by core). Sets `startedAt`
+   * = now when `to` is `running`, `endedAt` = now when `to` is `concluded` or `stopped`, and
+   * `winner` when given (concluding). Throws `not_found`, `unauthorized` unless service role.
    */
   transitionExperiment(
     id: string,
@@ -32,28 +67,53 @@ export interface ExperimentCapability {
   ): Promise<Experiment>;
 
   /**
-   * Records an assignment unless one exists for (user, experiment); returns the stored one
-   * either way (first write wins, also under concurrency).
+   * Records an assignment unless one exists for (user, experiment) and returns the stored one
+   * either way: first write wins, also under concurrency (a unique key on (user, experiment);
+   * the loser of a race gets the winner's row). `assignedAt` is stored as given (normalized
+   * to ISO 8601 UTC).
+   *
+   * Throws `not_found` (unknown experiment), `invalid_input` (variant not in the experiment,
+   * empty user id), `conflict` when the experiment is not `running` and no assignment exists,
+   * `conflict` with `details.experimentId` when the user already holds an assignment in another
+   * `running` experiment on the same component path (exclusion, checked atomically with the
+   * insert), `unauthorized` when a user store writes for another user.
    */
   recordAssignment(assignment: Assignment): Promise<Assignment>;
 
-  /** Assignments of a user (own only for user stores) or of an experiment (service role). */
-  listAssignments(query: { userId?: string; experimentId?: string }): Promise<Assignment[]>;
+  /**
+   * Assignments filtered by user and/or experiment, ordered by `assignedAt`, then experiment
+   * id, then user id. A user store sees only its own rows (others' are silently absent, as
+   * under row-level security); the service role sees all.
+   */
+  listAssignments(query?: { userId?: string; experimentId?: string }): Promise<Assignment[]>;
 
-  /** Records an exposure once per (user, experiment, session). `recorded: false` when it existed. */
+  /**
+   * Records an exposure once per (user, experiment, session): `recorded: false` when one
+   * existed (the stored row is unchanged). `sessionId` is any non-empty string (no foreign key:
+   * flags also work without capture). Throws `not_found` when the user has no assignment in
+   * the experiment, `conflict` when `variantKey` is not the assigned variant, `invalid_input`
+   * for empty ids, `unauthorized` when a user store writes for another user.
+   */
   recordExposure(exposure: Exposure): Promise<{ recorded: boolean }>;
 
-  /** Exposures filtered by user and/or experiment. */
-  listExposures(query: { userId?: string; experimentId?: string }): Promise<Exposure[]>;
+  /**
+   * Exposures filtered by user and/or experiment, ordered by `exposedAt`, then session id.
+   * Visibility as {@link ExperimentCapability.listAssignments}.
+   */
+  listExposures(query?: { userId?: string; experimentId?: string }): Promise<Exposure[]>;
 }
 
-/** Dashboard summaries. */
+/**
+ * Dashboard summaries: one row per variant with distinct assigned and exposed user counts.
+ * Counts are over the rows visible to the caller (the service role counts everyone; a user
+ * store counts only itself), like a `security_invoker` view.
+ */
 export interface DashboardCapability {
-  /** One row per variant of every matching experiment. */
-  getExperimentSummaries(query?: {
-    status?: readonly ExperimentStatus[];
-    path?: ComponentPath;
-  }): Promise<ExperimentVariantSummary[]>;
-  /** One row per variant of one experiment. `not_found` when missing. */
+  /**
+   * One row per variant of every matching experiment, experiments ordered by `createdAt` then
+   * `id`, variants in definition order. Experiments without assignments have zero counts.
+   */
+  getExperimentSummaries(query?: ExperimentSummaryFilters): Promise<ExperimentVariantSummary[]>;
+  /** One row per variant of one experiment (by id). `not_found` when missing. */
   getExperimentSummary(experimentId: string): Promise<ExperimentVariantSummary[]>;
 }

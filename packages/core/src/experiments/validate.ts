@@ -1,0 +1,134 @@
+import type { Platform } from '../capture/types.js';
+import { assertComponentPath } from '../capture/validate.js';
+import { FactoredError } from '../errors.js';
+import { isJsonValue, type JsonObject } from '../util/json.js';
+import { BUCKET_COUNT } from './hash.js';
+import { normalizeTargetingRule } from './targeting.js';
+import type { ExperimentDefinition, NewExperiment, TargetingRule, Variant } from './types.js';
+
+/** Longest accepted experiment name, variant key or seed. */
+export const MAX_NAME_LENGTH = 200;
+/** The variant every experiment must have. */
+export const CONTROL_VARIANT = 'control';
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting them is the point
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+function fail(field: string, message: string): never {
+  throw new FactoredError('invalid_input', `${field}: ${message}.`, { details: { field } });
+}
+
+function checkName(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.trim().length === 0)
+    fail(field, `a non-empty string is required, got ${JSON.stringify(value)}`);
+  if (value.length > MAX_NAME_LENGTH) fail(field, `at most ${MAX_NAME_LENGTH} characters`);
+  if (CONTROL_CHARS.test(value)) fail(field, 'control characters are not allowed');
+  return value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function checkVariants(value: unknown): Variant[] {
+  if (!Array.isArray(value)) fail('variants', 'an array of variants is required');
+  if (value.length < 2)
+    fail('variants', `at least 2 variants are required (one of them "${CONTROL_VARIANT}")`);
+  const keys = new Set<string>();
+  let total = 0;
+  const variants = value.map((raw: unknown, index): Variant => {
+    const field = `variants[${index}]`;
+    if (!isPlainObject(raw)) fail(field, 'a variant must be an object');
+    const key = checkName(raw.key, `${field}.key`);
+    if (keys.has(key)) fail(`${field}.key`, `duplicate variant key ${JSON.stringify(key)}`);
+    keys.add(key);
+    const weight = raw.weight;
+    if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 100)
+      fail(
+        `${field}.weight`,
+        `an integer percentage in [0, 100] is required, got ${String(weight)}`,
+      );
+    total += weight;
+    const variant: Variant = { key, weight };
+    if (raw.config !== undefined) {
+      if (!isPlainObject(raw.config) || !isJsonValue(raw.config))
+        fail(`${field}.config`, 'a plain JSON object is required');
+      variant.config = structuredClone(raw.config) as JsonObject;
+    }
+    if (raw.spec !== undefined) {
+      const spec = raw.spec;
+      if (
+        !isPlainObject(spec) ||
+        typeof spec.name !== 'string' ||
+        spec.name.length === 0 ||
+        typeof spec.version !== 'number' ||
+        !Number.isInteger(spec.version) ||
+        spec.version < 1
+      )
+        fail(`${field}.spec`, 'expected { name: non-empty string, version: positive integer }');
+      variant.spec = { name: spec.name, version: spec.version };
+    }
+    return variant;
+  });
+  if (!keys.has(CONTROL_VARIANT))
+    fail('variants', `a variant with key "${CONTROL_VARIANT}" is required`);
+  if (total !== 100) fail('variants', `weights must sum to 100, got ${total}`);
+  return variants;
+}
+
+function checkCoverage(value: unknown): number {
+  if (value === undefined) return 1;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 1)
+    fail('coverage', `a fraction in (0, 1] is required, got ${String(value)}`);
+  const buckets = value * BUCKET_COUNT;
+  if (Math.abs(buckets - Math.round(buckets)) > 1e-6)
+    fail('coverage', `at most 4 decimals (1/${BUCKET_COUNT} steps), got ${value}`);
+  return value;
+}
+
+function checkTargeting(value: unknown): TargetingRule[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) fail('targeting', 'an array of rules is required');
+  return value.map((rule, index) => normalizeTargetingRule(rule, index));
+}
+
+function checkPlatforms(value: unknown): Platform[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) fail('platforms', 'an array of platform names is required');
+  const seen = new Set<string>();
+  for (const [index, platform] of value.entries()) {
+    if (typeof platform !== 'string' || platform.length === 0)
+      fail(`platforms[${index}]`, 'a non-empty string is required');
+    if (seen.has(platform)) fail(`platforms[${index}]`, `duplicate platform ${platform}`);
+    seen.add(platform);
+  }
+  return [...seen];
+}
+
+/**
+ * Validates a new experiment and returns its normalized {@link ExperimentDefinition}: unique
+ * non-empty name, valid component path, >= 2 variants with unique keys including `control`,
+ * integer weights summing to 100, coverage in (0, 1] in 1/10,000 steps, well-formed targeting
+ * rules (0.5 shapes normalized), platform names, and a seed without control characters
+ * (default: the name). Throws `invalid_input` naming the first bad field.
+ */
+export function validateExperimentDefinition(input: NewExperiment): ExperimentDefinition {
+  if (!isPlainObject(input)) fail('experiment', 'an experiment definition object is required');
+  const name = checkName(input.name, 'name');
+  if (input.description !== undefined && typeof input.description !== 'string')
+    fail('description', 'a string is required');
+  assertComponentPath(input.path, 'path');
+  const seed = input.seed === undefined ? name : checkName(input.seed, 'seed');
+  return {
+    name,
+    description: input.description ?? '',
+    path: input.path,
+    variants: checkVariants(input.variants),
+    coverage: checkCoverage(input.coverage),
+    targeting: checkTargeting(input.targeting),
+    platforms: checkPlatforms(input.platforms),
+    seed,
+  };
+}
