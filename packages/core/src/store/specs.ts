@@ -1,20 +1,40 @@
 import type { Platform } from '../capture/types.js';
 import type { SignedSpecEnvelope, StoredSpec } from '../sdui/types.js';
 
-/** SDUI spec storage: immutable versions per (name, platform) with an active pointer. */
+/**
+ * SDUI spec storage: immutable versions per (name, platform) with an active pointer.
+ *
+ * Rules every store follows (the conformance suite checks them):
+ * - `saveSpec` and `activateSpec` need the service role (`unauthorized` otherwise); any
+ *   authenticated store (user or service) reads.
+ * - Versions are 1, 2, 3... per (name, platform), assigned by the store, never reused; a saved
+ *   version is never modified. Saving does not activate.
+ * - The envelope is returned equal as JSON to what was saved (key order may differ: verifiers
+ *   hash the canonical JSON, so a database that re-orders keys is fine; values, including
+ *   number precision and strings, must round-trip exactly).
+ * - The store checks the envelope's shape (`envelopeProblem` from core) and the name
+ *   (`specNameProblem`), throwing `invalid_input`; it does not verify hashes or signatures:
+ *   clients do that when they load a spec, so a compromised store cannot make them render
+ *   an unsigned spec.
+ * - Each save or activation publishes a change on the `specs` topic with the spec name as
+ *   `key`, when the store has realtime.
+ */
 export interface SpecCapability {
-  /** Stores a new immutable version (previous max + 1). Service role. */
+  /** Stores a new immutable version (previous max + 1, starting at 1). Service role. */
   saveSpec(input: {
     name: string;
     platform: Platform;
     envelope: SignedSpecEnvelope;
   }): Promise<StoredSpec>;
-  /** Points (name, platform) at `version`. `not_found` when missing. Service role. */
+  /**
+   * Points (name, platform) at `version` and returns that version. `not_found` when it does not
+   * exist. Activating the active version again is a no-op. Service role.
+   */
   activateSpec(input: { name: string; platform: Platform; version: number }): Promise<StoredSpec>;
-  /** The active version, or `null` when none is active. */
+  /** The active version, or `null` when none is active (or the name is unknown). */
   getActiveSpec(input: { name: string; platform: Platform }): Promise<StoredSpec | null>;
   /** A specific version. `not_found` when missing. */
   getSpec(input: { name: string; platform: Platform; version: number }): Promise<StoredSpec>;
-  /** All versions, ascending. */
+  /** All versions of (name, platform), ascending by version; empty when none. */
   listSpecVersions(input: { name: string; platform: Platform }): Promise<StoredSpec[]>;
 }

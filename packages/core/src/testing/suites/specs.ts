@@ -1,7 +1,227 @@
-import { describe } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { FactoredError } from '../../errors.js';
+import { createEd25519Signer, createEd25519Verifier, hashSpec } from '../../sdui/signing.js';
+import type { SignedSpecEnvelope } from '../../sdui/types.js';
+import type { JsonObject } from '../../util/json.js';
 import type { SuiteContext } from '../context.js';
+import { TEST_USERS } from '../harness.js';
+
+// A fixed test key (RFC 8032 test 1 seed): fixtures and signatures are identical on every store.
+const TEST_PRIVATE_KEY = '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60';
+const TEST_PUBLIC_KEY = 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';
+const signer = createEd25519Signer({ privateKey: TEST_PRIVATE_KEY, keyId: 'conformance' });
+const verifier = createEd25519Verifier({ conformance: TEST_PUBLIC_KEY });
+
+/**
+ * A spec whose values are hard to round-trip: non-ASCII and escaped strings, floats, a large
+ * integer, negative zero, nested arrays and empty containers.
+ */
+function trickySpec(label: string): JsonObject {
+  return {
+    spec_version: 1,
+    renderer_min: 1,
+    root: {
+      id: 'root',
+      type: 'column',
+      props: { gap: 0.1 },
+      children: [
+        {
+          id: 'title',
+          type: 'text',
+          props: { content: `${label}: café ☕ 𝄞 "quoted" \\ back\nslash {{x}} {user.name}` },
+        },
+        {
+          id: 'pick',
+          type: 'select',
+          props: {
+            label: 'Size',
+            options: [
+              { label: 'Small', value: 1e-7 },
+              { label: 'Big', value: 9007199254740991 },
+              { label: 'Neg', value: -0.5 },
+              { label: 'Obj', value: { z: [], a: {}, m: [1, [2, [3]]] } },
+            ],
+          },
+          action: { name: 'size.pick', params: { b: true, a: null, c: 1.5e21 } },
+        },
+      ],
+    },
+  };
+}
+
+async function signed(label: string, name = 'home', platform = 'web'): Promise<SignedSpecEnvelope> {
+  return signer.sign(trickySpec(label), { name, platform, signedAt: '2026-01-05T10:00:00.000Z' });
+}
+
+async function expectCode(promise: Promise<unknown>, code: FactoredError['code']): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, `expected a FactoredError with code ${code}`).toBeInstanceOf(FactoredError);
+  expect((error as FactoredError).code).toBe(code);
+}
 
 /** Specs capability conformance. */
-export function specsConformance(_ctx: SuiteContext): void {
-  describe.todo('specs');
+export function specsConformance(ctx: SuiteContext): void {
+  describe('specs', () => {
+    it('saves immutable versions numbered 1, 2, 3 per (name, platform)', async () => {
+      const store = await ctx.service();
+      const first = await store.saveSpec({
+        name: 'home',
+        platform: 'web',
+        envelope: await signed('a'),
+      });
+      const second = await store.saveSpec({
+        name: 'home',
+        platform: 'web',
+        envelope: await signed('b'),
+      });
+      const ios = await store.saveSpec({
+        name: 'home',
+        platform: 'ios',
+        envelope: await signed('c', 'home', 'ios'),
+      });
+      const other = await store.saveSpec({
+        name: 'promo',
+        platform: 'web',
+        envelope: await signed('d', 'promo'),
+      });
+      expect([first.version, second.version, ios.version, other.version]).toEqual([1, 2, 1, 1]);
+      expect(first).toMatchObject({ name: 'home', platform: 'web', version: 1 });
+      expect(Number.isFinite(Date.parse(first.createdAt))).toBe(true);
+      const versions = await store.listSpecVersions({ name: 'home', platform: 'web' });
+      expect(versions.map((v) => v.version)).toEqual([1, 2]);
+      expect(versions[0]?.envelope).toEqual(first.envelope);
+    });
+
+    it('keeps the envelope equal as JSON, so its hash and signature still verify', async () => {
+      const store = await ctx.service();
+      const envelope = await signed('round-trip');
+      const saved = await store.saveSpec({ name: 'home', platform: 'web', envelope });
+      await store.activateSpec({ name: 'home', platform: 'web', version: saved.version });
+      const user = await ctx.user(TEST_USERS.alice);
+      const loaded = await user.getActiveSpec({ name: 'home', platform: 'web' });
+      expect(loaded?.envelope).toEqual(envelope);
+      expect(hashSpec(loaded?.envelope.spec)).toBe(envelope.spec_hash);
+      expect(await verifier.verify(loaded?.envelope)).toEqual({ ok: true, keyId: 'conformance' });
+      const byVersion = await user.getSpec({
+        name: 'home',
+        platform: 'web',
+        version: saved.version,
+      });
+      expect(await verifier.verify(byVersion.envelope)).toEqual({ ok: true, keyId: 'conformance' });
+    });
+
+    it('does not activate on save; activation points at a version and can move back', async () => {
+      const store = await ctx.service();
+      expect(await store.getActiveSpec({ name: 'home', platform: 'web' })).toBeNull();
+      await store.saveSpec({ name: 'home', platform: 'web', envelope: await signed('a') });
+      await store.saveSpec({ name: 'home', platform: 'web', envelope: await signed('b') });
+      expect(await store.getActiveSpec({ name: 'home', platform: 'web' })).toBeNull();
+      expect(
+        (await store.activateSpec({ name: 'home', platform: 'web', version: 2 })).version,
+      ).toBe(2);
+      expect((await store.getActiveSpec({ name: 'home', platform: 'web' }))?.version).toBe(2);
+      await store.activateSpec({ name: 'home', platform: 'web', version: 1 });
+      const active = await store.getActiveSpec({ name: 'home', platform: 'web' });
+      expect(active?.version).toBe(1);
+      expect(active?.envelope.spec).toEqual(trickySpec('a'));
+      // Idempotent.
+      expect(
+        (await store.activateSpec({ name: 'home', platform: 'web', version: 1 })).version,
+      ).toBe(1);
+      // The other platform is untouched.
+      expect(await store.getActiveSpec({ name: 'home', platform: 'ios' })).toBeNull();
+    });
+
+    it('a new version saved after activation does not change the active one', async () => {
+      const store = await ctx.service();
+      await store.saveSpec({ name: 'home', platform: 'web', envelope: await signed('a') });
+      await store.activateSpec({ name: 'home', platform: 'web', version: 1 });
+      await store.saveSpec({ name: 'home', platform: 'web', envelope: await signed('b') });
+      expect((await store.getActiveSpec({ name: 'home', platform: 'web' }))?.version).toBe(1);
+    });
+
+    it('throws not_found for a missing version, on get and activate', async () => {
+      const store = await ctx.service();
+      await expectCode(store.getSpec({ name: 'home', platform: 'web', version: 1 }), 'not_found');
+      await expectCode(
+        store.activateSpec({ name: 'home', platform: 'web', version: 1 }),
+        'not_found',
+      );
+      await store.saveSpec({ name: 'home', platform: 'web', envelope: await signed('a') });
+      await expectCode(store.getSpec({ name: 'home', platform: 'web', version: 2 }), 'not_found');
+      await expectCode(
+        store.activateSpec({ name: 'home', platform: 'ios', version: 1 }),
+        'not_found',
+      );
+      expect(await store.listSpecVersions({ name: 'nothing', platform: 'web' })).toEqual([]);
+    });
+
+    it('rejects malformed input with invalid_input and stores nothing', async () => {
+      const store = await ctx.service();
+      const envelope = await signed('a');
+      await expectCode(store.saveSpec({ name: '', platform: 'web', envelope }), 'invalid_input');
+      await expectCode(
+        store.saveSpec({ name: 'bad name!', platform: 'web', envelope }),
+        'invalid_input',
+      );
+      await expectCode(store.saveSpec({ name: 'home', platform: '', envelope }), 'invalid_input');
+      const broken = [
+        { ...envelope, spec_hash: 'nothex' },
+        { ...envelope, signature: '' },
+        { ...envelope, signed_at: 'yesterday' },
+        { ...envelope, key_id: '' },
+        { ...envelope, spec: [] },
+        null,
+      ];
+      for (const bad of broken) {
+        await expectCode(
+          store.saveSpec({
+            name: 'home',
+            platform: 'web',
+            envelope: bad as unknown as SignedSpecEnvelope,
+          }),
+          'invalid_input',
+        );
+      }
+      await expectCode(
+        store.getSpec({ name: 'home', platform: 'web', version: 0 }),
+        'invalid_input',
+      );
+      expect(await store.listSpecVersions({ name: 'home', platform: 'web' })).toEqual([]);
+    });
+
+    it('user stores read specs but cannot save or activate them', async () => {
+      const service = await ctx.service();
+      await service.saveSpec({ name: 'home', platform: 'web', envelope: await signed('a') });
+      await service.activateSpec({ name: 'home', platform: 'web', version: 1 });
+      const user = await ctx.user(TEST_USERS.bob);
+      await expectCode(
+        user.saveSpec({ name: 'home', platform: 'web', envelope: await signed('b') }),
+        'unauthorized',
+      );
+      await expectCode(
+        user.activateSpec({ name: 'home', platform: 'web', version: 1 }),
+        'unauthorized',
+      );
+      expect((await user.getActiveSpec({ name: 'home', platform: 'web' }))?.version).toBe(1);
+      expect(await user.listSpecVersions({ name: 'home', platform: 'web' })).toHaveLength(1);
+      expect((await user.getSpec({ name: 'home', platform: 'web', version: 1 })).version).toBe(1);
+      expect(await service.listSpecVersions({ name: 'home', platform: 'web' })).toHaveLength(1);
+    });
+
+    it('announces saves and activations on the specs topic with the spec name', async () => {
+      const store = await ctx.service();
+      if (!store.subscribe) return;
+      const keys: (string | undefined)[] = [];
+      const unsubscribe = store.subscribe('specs', (change) => keys.push(change.key));
+      await store.saveSpec({ name: 'home', platform: 'web', envelope: await signed('a') });
+      await store.activateSpec({ name: 'home', platform: 'web', version: 1 });
+      await expect.poll(() => keys.length).toBeGreaterThanOrEqual(2);
+      unsubscribe();
+      expect(keys.every((key) => key === 'home')).toBe(true);
+    });
+  });
 }
