@@ -1,7 +1,560 @@
-import { describe } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { FactoredEvent, NewSession } from '../../capture/types.js';
+import { FactoredError } from '../../errors.js';
+import type { Experiment, ExperimentDefinition } from '../../experiments/types.js';
+import { CONTROL_KEY } from '../../governance/analysis.js';
+import {
+  queryGovernanceLog,
+  queryGovernanceLogByVerdict,
+  queryRecentGovernanceLog,
+  runGovernanceCheck,
+  runGovernanceSweep,
+} from '../../governance/check.js';
+import type {
+  GovernanceLogEntry,
+  GovernanceThreshold,
+  VariantSufficientStatistics,
+} from '../../governance/types.js';
+import type { FactoredStore } from '../../store/contract.js';
 import type { SuiteContext } from '../context.js';
+import { TEST_USERS, testUuid } from '../harness.js';
 
-/** Governance capability conformance. */
-export function governanceConformance(_ctx: SuiteContext): void {
-  describe.todo('governance');
+const PATH = 'shop/checkout/pay-form/submit';
+const OTHER_PATH = 'shop/catalog/grid/card';
+const T = Date.parse('2026-03-02T00:00:00.000Z');
+const HOUR = 3_600_000;
+const at = (hours: number, minutes = 0) =>
+  new Date(T + hours * HOUR + minutes * 60_000).toISOString();
+
+async function expectCode(promise: Promise<unknown>, code: FactoredError['code']): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, `expected a FactoredError with code ${code}`).toBeInstanceOf(FactoredError);
+  expect((error as FactoredError).code).toBe(code);
+}
+
+function definition(name: string, path: string, variants: ExperimentDefinition['variants']) {
+  return {
+    name,
+    description: `governance conformance: ${name}`,
+    path,
+    variants,
+    coverage: 1,
+    targeting: [],
+    platforms: [],
+    seed: name,
+  } satisfies ExperimentDefinition;
+}
+
+async function runningExperiment(
+  service: FactoredStore,
+  name: string,
+  path = PATH,
+  variants: ExperimentDefinition['variants'] = [
+    { key: CONTROL_KEY, weight: 40 },
+    { key: 'treatment', weight: 40 },
+    { key: 'empty', weight: 20 },
+  ],
+): Promise<Experiment> {
+  const draft = await service.insertExperiment(definition(name, path, variants));
+  return service.transitionExperiment(draft.id, { from: 'draft', to: 'running' });
+}
+
+/** Writes events through the capture API: `rage` rage clicks plus one click, at `when`. */
+class Seeder {
+  private events = 0;
+  private sessions = new Map<string, NewSession>();
+  constructor(private readonly store: FactoredStore) {}
+
+  async activity(userId: string, when: string, rage: number, path = PATH): Promise<void> {
+    let session = this.sessions.get(userId);
+    if (!session) {
+      session = {
+        id: testUuid(0x6005, this.sessions.size + 1),
+        userId,
+        startedAt: new Date(T - HOUR).toISOString(),
+        metadata: { platform: 'web' },
+      };
+      this.sessions.set(userId, session);
+      await this.store.startSession(session);
+    }
+    const batch: FactoredEvent[] = [];
+    for (let i = 0; i <= rage; i += 1) {
+      this.events += 1;
+      batch.push({
+        id: testUuid(0x6e7e, this.events),
+        sessionId: session.id,
+        userId,
+        type: i === 0 ? 'click' : 'rage_click',
+        path,
+        payload: {},
+        createdAt: new Date(Date.parse(when) + i).toISOString(),
+      });
+    }
+    await this.store.insertEvents(batch);
+  }
+
+  /** A snapshot of the hour ending at `asOf`. */
+  async snapshot(asOf: string): Promise<void> {
+    await this.store.snapshotFactors({ asOf, windowMs: HOUR });
+  }
+}
+
+const user = (n: number) => testUuid(0x05e2, n);
+
+function zeros(variantKey: string): VariantSufficientStatistics {
+  return { variantKey, n: 0, sumY: 0, sumY2: 0, nX: 0, sumX: 0, sumX2: 0, sumXY: 0, sumYWithX: 0 };
+}
+
+/**
+ * The fixture of the sufficient-statistics tests (factor rage_click_count on PATH, hourly
+ * snapshots A at T+1h, B at T+3h, C at T+5h):
+ *
+ * | user | variant   | assigned | A (x) | B   | C      |
+ * |------|-----------|----------|-------|-----|--------|
+ * | 1    | control   | T+1h     | 1     | 0   | 2      |
+ * | 2    | control   | T+1h     | 3     | 2   | 1      |
+ * | 3    | control   | T+1h     | —     | 1   | —      |
+ * | 4    | treatment | T+1h     | 2     | 0   | 0      |
+ * | 5    | treatment | T+1h     | 0     | 3   | 1      |
+ * | 6    | treatment | T+3h     | 4     | 5   | 1      |
+ * | 7    | treatment | T+6h     | 1     | 1   | 1      |
+ *
+ * Assignment exactly at a snapshot makes that snapshot the user's x, never their y. User 1
+ * also has activity on another path, which must not count.
+ */
+async function seedStatisticsFixture(service: FactoredStore): Promise<Experiment> {
+  const experiment = await runningExperiment(service, 'governance-stats');
+  const seed = new Seeder(service);
+  const rows: [number, string, number, number | null, number, number | null][] = [
+    [1, CONTROL_KEY, 1, 1, 0, 2],
+    [2, CONTROL_KEY, 1, 3, 2, 1],
+    [3, CONTROL_KEY, 1, null, 1, null],
+    [4, 'treatment', 1, 2, 0, 0],
+    [5, 'treatment', 1, 0, 3, 1],
+    [6, 'treatment', 3, 4, 5, 1],
+    [7, 'treatment', 6, 1, 1, 1],
+  ];
+  for (const [n, , , a, b, c] of rows) {
+    if (a !== null) await seed.activity(user(n), at(0, 10), a);
+    await seed.activity(user(n), at(2, 10), b);
+    if (c !== null) await seed.activity(user(n), at(4, 10), c);
+  }
+  await seed.activity(user(1), at(2, 20), 7, OTHER_PATH);
+  await seed.snapshot(at(1));
+  await seed.snapshot(at(3));
+  await seed.snapshot(at(5));
+  for (const [n, variantKey, hours] of rows) {
+    await service.recordAssignment({
+      userId: user(n),
+      experimentId: experiment.id,
+      variantKey,
+      assignedAt: at(hours),
+    });
+  }
+  return experiment;
+}
+
+function threshold(overrides: Partial<GovernanceThreshold> = {}): GovernanceThreshold {
+  return {
+    id: testUuid(0x7e5d, 1),
+    experimentId: null,
+    factor: 'rage_click_count',
+    path: null,
+    operator: 'lte',
+    value: -1,
+    ...overrides,
+  };
+}
+
+function logEntry(experimentId: string, n: number, overrides: Partial<GovernanceLogEntry> = {}) {
+  const entry: GovernanceLogEntry = {
+    id: testUuid(0x1065, n),
+    experimentId,
+    evaluatedAt: at(10 + n),
+    controlKey: CONTROL_KEY,
+    weights: { control: 50, treatment: 50 },
+    assigned: { control: 10 + n, treatment: 11 },
+    srm: { tested: true, statistic: 0.05, df: 1, pValue: 0.82, flagged: false },
+    factors: [
+      {
+        factor: 'rage_click_count',
+        path: PATH,
+        direction: 'lower',
+        threshold: { id: testUuid(0x7e5d, 1), operator: 'lte', value: -1, scale: 'absolute' },
+        cuped: { theta: 0.41, covariateMean: 1.5, usersWithCovariate: 18 },
+        variants: [
+          { variantKey: 'control', n: 10, nWithCovariate: 9, mean: 2.5 },
+          { variantKey: 'treatment', n: 11, nWithCovariate: 9, mean: 1.25 },
+        ],
+        comparisons: [
+          {
+            variantKey: 'treatment',
+            controlKey: 'control',
+            n: { control: 10, treatment: 11 },
+            controlMean: 2.5,
+            treatmentMean: 1.25,
+            effect: -1.25,
+            standardError: 0.5,
+            ci: [-2.5, 0.1],
+            pValue: 0.07,
+            relativeLift: -0.5,
+            relativeCi: [-0.9, 0.05],
+            method: 'cuped',
+            inference: 'sequential',
+            confidenceLevel: 0.95,
+            significant: false,
+            passesThreshold: true,
+            outcome: 'inconclusive',
+          },
+        ],
+      },
+    ],
+    settings: {
+      alpha: 0.05,
+      inference: 'sequential',
+      sequentialTargetSampleSize: 2000,
+      minSamplePerVariant: 100,
+      srmAlpha: 0.001,
+      srmMinUsersPerVariant: 10,
+      cuped: true,
+      multipleComparisons: 'bonferroni',
+    },
+    verdict: 'continue',
+    winner: null,
+    reason: `look ${n}: no significant improvement yet`,
+    ...overrides,
+  };
+  return entry;
+}
+
+/** Governance capability conformance: thresholds, sufficient statistics, the log, the loop. */
+export function governanceConformance(ctx: SuiteContext): void {
+  describe('governance: sufficient statistics', () => {
+    it('follows the exact x/y semantics over snapshots and assignment times', async () => {
+      const service = await ctx.service();
+      const experiment = await seedStatisticsFixture(service);
+      const query = { experimentId: experiment.id, factor: 'rage_click_count' as const };
+      expect(await service.getSufficientStatistics({ ...query, at: at(4) })).toEqual([
+        {
+          variantKey: 'control',
+          n: 3,
+          sumY: 3,
+          sumY2: 5,
+          nX: 2,
+          sumX: 4,
+          sumX2: 10,
+          sumXY: 6,
+          sumYWithX: 2,
+        },
+        {
+          variantKey: 'treatment',
+          n: 2,
+          sumY: 3,
+          sumY2: 9,
+          nX: 2,
+          sumX: 2,
+          sumX2: 4,
+          sumXY: 0,
+          sumYWithX: 3,
+        },
+        zeros('empty'),
+      ]);
+      // Later: user 6 now has a y (snapshot C), user 3 keeps the value of B (C has none).
+      expect(await service.getSufficientStatistics({ ...query, at: at(5), path: PATH })).toEqual([
+        {
+          variantKey: 'control',
+          n: 3,
+          sumY: 4,
+          sumY2: 6,
+          nX: 2,
+          sumX: 4,
+          sumX2: 10,
+          sumXY: 5,
+          sumYWithX: 3,
+        },
+        {
+          variantKey: 'treatment',
+          n: 3,
+          sumY: 2,
+          sumY2: 2,
+          nX: 3,
+          sumX: 7,
+          sumX2: 29,
+          sumXY: 5,
+          sumYWithX: 2,
+        },
+        zeros('empty'),
+      ]);
+    });
+
+    it('sees nothing at or before the assignment as y, and nothing on other paths or factors', async () => {
+      const service = await ctx.service();
+      const experiment = await seedStatisticsFixture(service);
+      const base = { experimentId: experiment.id, factor: 'rage_click_count' as const };
+      // At T+2h nobody has a snapshot after assignment yet.
+      expect(await service.getSufficientStatistics({ ...base, at: at(2) })).toEqual([
+        zeros('control'),
+        zeros('treatment'),
+        zeros('empty'),
+      ]);
+      expect(
+        await service.getSufficientStatistics({ ...base, path: 'shop/nowhere', at: at(5) }),
+      ).toEqual([zeros('control'), zeros('treatment'), zeros('empty')]);
+      const errors = await service.getSufficientStatistics({
+        ...base,
+        factor: 'error_rate',
+        at: at(5),
+      });
+      // error_rate is 0 for everyone with activity: same n as rage_click_count, all sums 0.
+      expect(errors.map((r) => [r.variantKey, r.n, r.sumY, r.nX])).toEqual([
+        ['control', 3, 0, 2],
+        ['treatment', 3, 0, 3],
+        ['empty', 0, 0, 0],
+      ]);
+    });
+
+    it('rejects an unknown experiment, a bad factor or time, and non-service callers', async () => {
+      const service = await ctx.service();
+      const experiment = await runningExperiment(service, 'governance-errors');
+      const ok = { experimentId: experiment.id, factor: 'rage_click_count' as const, at: at(1) };
+      await expectCode(
+        service.getSufficientStatistics({ ...ok, experimentId: testUuid(0xdead, 1) }),
+        'not_found',
+      );
+      await expectCode(
+        service.getSufficientStatistics({ ...ok, factor: 'nope' as 'error_rate' }),
+        'invalid_input',
+      );
+      await expectCode(
+        service.getSufficientStatistics({ ...ok, at: 'yesterday' }),
+        'invalid_input',
+      );
+      const alice = await ctx.user(TEST_USERS.alice);
+      await expectCode(alice.getSufficientStatistics(ok), 'unauthorized');
+    });
+  });
+
+  describe('governance: thresholds', () => {
+    it('upserts, fills in the scale, replaces by id, and lists own and global thresholds', async () => {
+      const service = await ctx.service();
+      const a = await runningExperiment(service, 'thresholds-a');
+      const b = await runningExperiment(service, 'thresholds-b', OTHER_PATH);
+      const global = threshold({ id: testUuid(0x7e5d, 3) });
+      const own = threshold({
+        id: testUuid(0x7e5d, 2),
+        experimentId: a.id,
+        factor: 'completion_rate',
+        operator: 'gte',
+        value: 0.05,
+        scale: 'relative',
+      });
+      const other = threshold({ id: testUuid(0x7e5d, 1), experimentId: b.id, path: OTHER_PATH });
+      expect(await service.upsertThreshold(global)).toEqual({ ...global, scale: 'absolute' });
+      await service.upsertThreshold(own);
+      await service.upsertThreshold(other);
+      expect(await service.listThresholds({ experimentId: a.id })).toEqual([
+        own,
+        { ...global, scale: 'absolute' },
+      ]);
+      expect((await service.listThresholds()).map((t) => t.id)).toEqual([
+        other.id,
+        own.id,
+        global.id,
+      ]);
+      await service.upsertThreshold({ ...global, value: -2 });
+      expect((await service.listThresholds({ experimentId: a.id }))[1]?.value).toBe(-2);
+      // Readable by users (dashboards), writable only by the service role.
+      const alice = await ctx.user(TEST_USERS.alice);
+      expect(await alice.listThresholds({ experimentId: a.id })).toHaveLength(2);
+      await expectCode(
+        alice.upsertThreshold(threshold({ id: testUuid(0x7e5d, 9) })),
+        'unauthorized',
+      );
+    });
+
+    it('rejects thresholds against the factor direction, structural factors and unknown experiments', async () => {
+      const service = await ctx.service();
+      await expectCode(
+        service.upsertThreshold(threshold({ operator: 'gte', value: 1 })),
+        'invalid_input',
+      );
+      await expectCode(service.upsertThreshold(threshold({ value: 1 })), 'invalid_input');
+      await expectCode(
+        service.upsertThreshold(threshold({ factor: 'sibling_count', operator: 'gte', value: 0 })),
+        'invalid_input',
+      );
+      await expectCode(
+        service.upsertThreshold(threshold({ experimentId: testUuid(0xdead, 2) })),
+        'not_found',
+      );
+      expect(await service.listThresholds()).toEqual([]);
+    });
+  });
+
+  describe('governance: log', () => {
+    it('appends rows verbatim and lists them newest first, filtered and limited', async () => {
+      const service = await ctx.service();
+      const a = await runningExperiment(service, 'log-a');
+      const b = await runningExperiment(service, 'log-b', OTHER_PATH);
+      const rows = [
+        logEntry(a.id, 1),
+        logEntry(b.id, 2, { verdict: 'flag_review', reason: 'sample ratio mismatch' }),
+        logEntry(a.id, 3, { verdict: 'conclude', winner: 'treatment', reason: 'clear winner' }),
+        logEntry(a.id, 4),
+      ];
+      for (const row of rows) expect(await service.appendGovernanceLog(row)).toEqual(row);
+      const ids = (list: GovernanceLogEntry[]) => list.map((r) => r.id);
+      const [r1, r2, r3, r4] = rows.map((r) => r.id);
+      expect(await service.listGovernanceLog()).toEqual([...rows].reverse());
+      expect(ids(await service.listGovernanceLog({ experimentId: a.id }))).toEqual([r4, r3, r1]);
+      expect(ids(await service.listGovernanceLog({ verdict: 'continue' }))).toEqual([r4, r1]);
+      expect(ids(await service.listGovernanceLog({ experimentId: a.id, limit: 2 }))).toEqual([
+        r4,
+        r3,
+      ]);
+      expect(
+        ids(await service.listGovernanceLog({ experimentId: b.id, verdict: 'continue' })),
+      ).toEqual([]);
+      // The core query helpers are thin wrappers over the same method.
+      expect(ids(await queryGovernanceLog(service, a.id, { limit: 1 }))).toEqual([r4]);
+      expect(ids(await queryRecentGovernanceLog(service, 3))).toEqual([r4, r3, r2]);
+      expect(ids(await queryGovernanceLogByVerdict(service, 'flag_review'))).toEqual([r2]);
+      // Users read the log (dashboards) but never write it.
+      const alice = await ctx.user(TEST_USERS.alice);
+      expect(ids(await alice.listGovernanceLog({ limit: 1 }))).toEqual([r4]);
+      await expectCode(alice.appendGovernanceLog(logEntry(a.id, 5)), 'unauthorized');
+    });
+
+    it('is append-only: a duplicate id is a conflict and nothing changes', async () => {
+      const service = await ctx.service();
+      const a = await runningExperiment(service, 'log-dup');
+      const row = logEntry(a.id, 1);
+      await service.appendGovernanceLog(row);
+      await expectCode(service.appendGovernanceLog({ ...row, reason: 'rewritten' }), 'conflict');
+      expect(await service.listGovernanceLog()).toEqual([row]);
+    });
+
+    it('rejects malformed rows, unknown experiments and bad queries', async () => {
+      const service = await ctx.service();
+      const a = await runningExperiment(service, 'log-bad');
+      await expectCode(service.appendGovernanceLog(logEntry(testUuid(0xdead, 3), 1)), 'not_found');
+      const bad: GovernanceLogEntry[] = [
+        logEntry(a.id, 1, { id: 'nope' }),
+        logEntry(a.id, 2, { verdict: 'ship_it' as 'continue' }),
+        logEntry(a.id, 3, { verdict: 'conclude', winner: null }),
+        logEntry(a.id, 4, { winner: 'treatment' }),
+        logEntry(a.id, 5, { evaluatedAt: 'later' }),
+        logEntry(a.id, 6, { assigned: { control: Number.NaN } }),
+      ];
+      for (const row of bad) await expectCode(service.appendGovernanceLog(row), 'invalid_input');
+      await expectCode(service.listGovernanceLog({ limit: 0 }), 'invalid_input');
+      await expectCode(
+        service.listGovernanceLog({ verdict: 'maybe' as 'continue' }),
+        'invalid_input',
+      );
+      expect(await service.listGovernanceLog()).toEqual([]);
+    });
+  });
+
+  describe('governance: checks and sweeps through the store', () => {
+    /** `perArm` users per arm; control users rage-click 3-5 times after assignment, treatment 0-1. */
+    async function seedClearWinner(
+      service: FactoredStore,
+      name: string,
+      path: string,
+      offset: number,
+    ) {
+      const experiment = await runningExperiment(service, name, path, [
+        { key: CONTROL_KEY, weight: 50 },
+        { key: 'treatment', weight: 50 },
+      ]);
+      const seed = new Seeder(service);
+      const perArm = 24;
+      for (let i = 0; i < 2 * perArm; i += 1) {
+        const id = user(offset + i);
+        const variantKey = i % 2 === 0 ? CONTROL_KEY : 'treatment';
+        await service.recordAssignment({
+          userId: id,
+          experimentId: experiment.id,
+          variantKey,
+          assignedAt: at(1),
+        });
+        await seed.activity(id, at(0, 10), 2 + (i % 3), path);
+        await seed.activity(id, at(2, 10), variantKey === CONTROL_KEY ? 3 + (i % 3) : i % 2, path);
+      }
+      await seed.snapshot(at(1));
+      await seed.snapshot(at(3));
+      return experiment;
+    }
+
+    it('runGovernanceCheck logs every per-factor number and concludes a clear winner', async () => {
+      const service = await ctx.service();
+      const experiment = await seedClearWinner(service, 'check-winner', PATH, 100);
+      await service.upsertThreshold(threshold({ experimentId: experiment.id }));
+      const options = { at: at(4), minSamplePerVariant: 20 };
+
+      const result = await runGovernanceCheck(service, experiment.id, options);
+      expect(result.entry.verdict).toBe('conclude');
+      expect(result.entry.winner).toBe('treatment');
+      expect(result.concluded).toBe(true);
+      expect(result.experiment).toMatchObject({ status: 'concluded', winner: 'treatment' });
+      expect((await service.getExperiment(experiment.id)).status).toBe('concluded');
+
+      const [logged] = await service.listGovernanceLog({ experimentId: experiment.id });
+      expect(logged).toEqual(result.entry);
+      expect(logged?.evaluatedAt).toBe(at(4));
+      expect(logged?.assigned).toEqual({ control: 24, treatment: 24 });
+      const factor = logged?.factors[0];
+      expect(factor?.variants.map((v) => [v.variantKey, v.n, v.nWithCovariate])).toEqual([
+        ['control', 24, 24],
+        ['treatment', 24, 24],
+      ]);
+      const comparison = factor?.comparisons[0];
+      expect(comparison?.n).toEqual({ control: 24, treatment: 24 });
+      expect(comparison?.effect).toEqual(expect.any(Number));
+      expect(comparison?.ci).toEqual([expect.any(Number), expect.any(Number)]);
+      expect(comparison?.pValue).toBeLessThan(0.05);
+      expect(comparison?.outcome).toBe('improvement');
+
+      // A concluded experiment is not governed again.
+      await expectCode(runGovernanceCheck(service, experiment.id, options), 'conflict');
+    });
+
+    it('runGovernanceSweep governs every running experiment at one time and logs each', async () => {
+      const service = await ctx.service();
+      const winner = await seedClearWinner(service, 'sweep-winner', PATH, 200);
+      await service.upsertThreshold(threshold({ experimentId: winner.id }));
+      const idle = await runningExperiment(service, 'sweep-idle', OTHER_PATH, [
+        { key: CONTROL_KEY, weight: 50 },
+        { key: 'treatment', weight: 50 },
+      ]);
+      const draft = await service.insertExperiment(
+        definition('sweep-draft', 'shop/other/x/y', [
+          { key: CONTROL_KEY, weight: 50 },
+          { key: 'b', weight: 50 },
+        ]),
+      );
+
+      const sweep = await runGovernanceSweep(service, { at: at(4), minSamplePerVariant: 20 });
+      expect(sweep.failures).toEqual([]);
+      expect(sweep.evaluatedAt).toBe(at(4));
+      const byId = new Map(sweep.results.map((r) => [r.experiment.id, r]));
+      expect(byId.has(draft.id)).toBe(false);
+      expect(byId.get(winner.id)?.entry).toMatchObject({
+        verdict: 'conclude',
+        winner: 'treatment',
+      });
+      // sweep-idle has no threshold: nothing to decide on.
+      expect(byId.get(idle.id)?.entry).toMatchObject({ verdict: 'continue', winner: null });
+      expect((await service.getExperiment(idle.id)).status).toBe('running');
+      expect(await service.listGovernanceLog()).toHaveLength(2);
+
+      // The next sweep only finds the experiment still running.
+      const next = await runGovernanceSweep(service, { at: at(5) });
+      expect(next.results.map((r) => r.experiment.id)).toEqual([idle.id]);
+    });
+  });
 }
