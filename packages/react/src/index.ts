@@ -1,2 +1,41 @@
-/** Placeholder entry until the package is built out. */
-export const PACKAGE_NAME = '@factoredui/react';
+/**
+ * `@factoredui/react`: React bindings for FactoredUI — a provider that starts capture, path
+ * components that tag the DOM and record impressions, and hooks over core's observable
+ * flag client and query cache (`useSyncExternalStore`, SSR-safe).
+ *
+ * @packageDocumentation
+ */
+export type { ReactCapture } from './capture.js';
+export type { FactoredContextValue } from './context.js';
+export { type UseFlagResult, useFlag } from './flag.js';
+export {
+  type QueryResult,
+  type UseFactorHistoryOptions,
+  type UseFactorsOptions,
+  useCapture,
+  useComponentFactors,
+  useExperimentDashboard,
+  useExperimentResults,
+  useFactorHistory,
+  useFactors,
+  useGovernanceLog,
+  usePlatform,
+  useRecentGovernanceLog,
+  useStoreQuery,
+} from './hooks.js';
+export {
+  Component,
+  Element,
+  Flow,
+  PATH_LEVELS,
+  Page,
+  type PathLevel,
+  type PathProps,
+  useComponentPath,
+} from './path.js';
+export {
+  FactoredProvider,
+  type FactoredProviderProps,
+  Provider,
+  type ProviderCaptureOptions,
+} from './provider.js';

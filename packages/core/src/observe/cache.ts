@@ -179,7 +179,11 @@ export function createQueryCache(
         listeners.add(listener);
         if (listeners.size === 1) {
           clearTimeout(gcTimer);
-          if (entries.get(hash) !== entry) entries.set(hash, entry as Entry<unknown>);
+          // Re-register after a garbage collection, unless a live twin took the slot meanwhile.
+          const current = entries.get(hash);
+          if (current !== entry && !current?.hasListeners()) {
+            entries.set(hash, entry as Entry<unknown>);
+          }
           watch(entry as Entry<unknown>);
           // The first observer gets fresh data; the rejection already lives in the snapshot.
           fetchData().catch(() => {});

@@ -2,7 +2,9 @@ export { createQueryCache, hashQueryKey } from './cache.js';
 export {
   type ComponentFactorsQueryInput,
   componentFactorsQuery,
+  type ExperimentResultsQueryInput,
   type ExperimentSummariesQueryInput,
+  experimentResultsQuery,
   experimentSummariesQuery,
   type FactorHistoryQueryInput,
   type FactorsQueryInput,

@@ -1,15 +1,28 @@
 import type { ComponentPath } from '../capture/types.js';
 import { FactoredError } from '../errors.js';
 import type { ExperimentStatus, ExperimentVariantSummary } from '../experiments/types.js';
+import { queryComponentFactors, queryFactorHistory, queryFactors } from '../factors/index.js';
 import type {
   ComponentFactorAggregate,
   FactorName,
   FactorSnapshotValue,
   FactorValue,
 } from '../factors/types.js';
-import type { GovernanceLogEntry, GovernanceVerdict } from '../governance/types.js';
+import {
+  type GovernanceCheckOptions,
+  queryExperimentResults,
+  queryRecentGovernanceLog,
+  type ResultFactor,
+} from '../governance/index.js';
+import type {
+  ExperimentEvaluation,
+  GovernanceLogEntry,
+  GovernanceVerdict,
+} from '../governance/types.js';
 import type { FactoredStore } from '../store/contract.js';
 import type { StoreChange } from '../store/realtime.js';
+import type { JsonObject, JsonValue } from '../util/json.js';
+import { type TimeInput, toIsoString } from '../util/time.js';
 import type { StoreQuery } from './types.js';
 
 /** The user a per-user query reads: `userId` when given, else the store's own user. */
@@ -35,17 +48,18 @@ export interface FactorsQueryInput {
   factors?: readonly FactorName[];
 }
 
-/** Current factor values of a user (live on the `factors` topic). */
+/** Current factor values of a user (`queryFactors`; live on the `factors` topic). */
 export function factorsQuery(input: FactorsQueryInput = {}): StoreQuery<FactorValue[]> {
   return {
     key: ['factors', input.userId ?? null, input.path ?? null, sorted(input.factors)],
     topics: ['factors'],
     fetch: async (store) =>
-      store.getFactors({
-        userId: await resolveUserId(store, input.userId, 'factorsQuery'),
-        ...(input.path !== undefined ? { path: input.path } : {}),
-        ...(input.factors !== undefined ? { factors: input.factors } : {}),
-      }),
+      queryFactors(
+        store,
+        await resolveUserId(store, input.userId, 'factorsQuery'),
+        input.path,
+        input.factors ? { factors: input.factors } : undefined,
+      ),
   };
 }
 
@@ -55,50 +69,92 @@ export interface ComponentFactorsQueryInput {
   factors?: readonly FactorName[];
 }
 
-/** Factor aggregates per component path, never over fewer than 5 users (live on `factors`). */
+/**
+ * Factor aggregates of a component path (`queryComponentFactors`), or of every path when
+ * `path` is omitted; never over fewer than 5 users. Live on `factors`.
+ */
 export function componentFactorsQuery(
   input: ComponentFactorsQueryInput = {},
 ): StoreQuery<ComponentFactorAggregate[]> {
+  const { path, factors } = input;
   return {
-    key: ['componentFactors', input.path ?? null, sorted(input.factors)],
+    key: ['componentFactors', path ?? null, sorted(factors)],
     topics: ['factors'],
     fetch: (store) =>
-      store.getComponentAggregates({
-        ...(input.path !== undefined ? { path: input.path } : {}),
-        ...(input.factors !== undefined ? { factors: input.factors } : {}),
-      }),
+      path === undefined
+        ? store.getComponentAggregates(factors ? { factors } : {})
+        : queryComponentFactors(store, path, factors ? { factors } : undefined),
   };
 }
 
 /** Which snapshots {@link factorHistoryQuery} reads. */
 export interface FactorHistoryQueryInput extends FactorsQueryInput {
-  /** Inclusive lower bound, ISO 8601. */
-  since: string;
-  /** Optional upper bound, ISO 8601. */
-  until?: string;
+  /** Inclusive lower bound. */
+  since: TimeInput;
+  /** Optional inclusive upper bound. */
+  until?: TimeInput;
 }
 
-/** Snapshot values of a user over time, ordered by `snapshotAt` (live on `factors`). */
+/** Snapshot values of a user, oldest first (`queryFactorHistory`; live on `factors`). */
 export function factorHistoryQuery(
   input: FactorHistoryQueryInput,
 ): StoreQuery<FactorSnapshotValue[]> {
+  const since = toIsoString(input.since, 'factorHistoryQuery: since');
+  const until = input.until === undefined ? undefined : toIsoString(input.until, 'until');
   return {
     key: [
       'factorHistory',
       input.userId ?? null,
       input.path ?? null,
       sorted(input.factors),
-      input.since,
-      input.until ?? null,
+      since,
+      until ?? null,
     ],
     topics: ['factors'],
     fetch: async (store) =>
-      store.getFactorHistory({
-        userId: await resolveUserId(store, input.userId, 'factorHistoryQuery'),
-        since: input.since,
-        ...(input.until !== undefined ? { until: input.until } : {}),
-        ...(input.path !== undefined ? { path: input.path } : {}),
-        ...(input.factors !== undefined ? { factors: input.factors } : {}),
+      queryFactorHistory(
+        store,
+        await resolveUserId(store, input.userId, 'factorHistoryQuery'),
+        input.path,
+        since,
+        {
+          ...(input.factors ? { factors: input.factors } : {}),
+          ...(until === undefined ? {} : { until }),
+        },
+      ),
+  };
+}
+
+/** Options of {@link experimentResultsQuery}. */
+export interface ExperimentResultsQueryInput extends Omit<GovernanceCheckOptions, 'at'> {
+  /** Factors to report (default: the thresholded ones, else every directed factor). */
+  factors?: readonly ResultFactor[];
+  /** Evaluation time. Default: now, at each fetch (so live updates see new snapshots). */
+  at?: TimeInput;
+}
+
+/**
+ * Per-factor lifts of an experiment's treatments over control, with intervals and p-values
+ * (`queryExperimentResults`). Live on `factors`, `assignments`, `experiments` and
+ * `governance` (thresholds).
+ */
+export function experimentResultsQuery(
+  experimentId: string,
+  input: ExperimentResultsQueryInput = {},
+): StoreQuery<ExperimentEvaluation> {
+  const { at, factors, ...settings } = input;
+  const atIso = at === undefined ? null : toIsoString(at, 'experimentResultsQuery: at');
+  // Keys hold plain JSON only: drop `undefined` members the way JSON does.
+  const settingsKey = JSON.parse(JSON.stringify(settings)) as JsonObject;
+  const factorsKey = factors ? (JSON.parse(JSON.stringify(factors)) as JsonValue) : null;
+  return {
+    key: ['experimentResults', experimentId, atIso, factorsKey, settingsKey],
+    topics: ['factors', 'assignments', 'experiments', 'governance'],
+    fetch: (store) =>
+      queryExperimentResults(store, experimentId, {
+        ...settings,
+        ...(atIso === null ? {} : { at: atIso }),
+        ...(factors ? { factors } : {}),
       }),
   };
 }
@@ -158,7 +214,14 @@ export function governanceLogQuery(
   };
 }
 
-/** The newest `limit` (default 50) governance log entries over all experiments (live). */
-export function recentGovernanceLogQuery(limit = 50): StoreQuery<GovernanceLogEntry[]> {
-  return governanceLogQuery({ limit });
+/**
+ * The newest `limit` (default 20) governance log entries over all experiments
+ * (`queryRecentGovernanceLog`; live on `governance`).
+ */
+export function recentGovernanceLogQuery(limit = 20): StoreQuery<GovernanceLogEntry[]> {
+  return {
+    key: ['recentGovernanceLog', limit],
+    topics: ['governance'],
+    fetch: (store) => queryRecentGovernanceLog(store, limit),
+  };
 }
