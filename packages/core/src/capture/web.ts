@@ -277,6 +277,11 @@ export function createWebAdapter(options: WebAdapterOptions = {}): CaptureAdapte
     };
 
     let lastQuickActivityAt = Number.NEGATIVE_INFINITY;
+    /**
+     * The last focus move, visibility change or window blur. A synthetic click is processed after
+     * its whole dispatch, so a reaction may already have happened when the click is considered.
+     */
+    let lastReaction: { at: number; target: EventTarget | null } | null = null;
     /** A scroll or selection change: clicks of the last `quickWindowMs` worked. */
     const quickActivity = (at: number) => {
       lastQuickActivityAt = at;
@@ -295,6 +300,7 @@ export function createWebAdapter(options: WebAdapterOptions = {}): CaptureAdapte
         return;
       // Something already reacted between the click and this run.
       if (mutationSeq !== item.seq || lastQuickActivityAt >= item.at) return;
+      if (lastReaction && lastReaction.at >= item.at && lastReaction.target !== target) return;
       const candidate: DeadCandidate = {
         at: item.at,
         target,
@@ -435,6 +441,9 @@ export function createWebAdapter(options: WebAdapterOptions = {}): CaptureAdapte
 
     const sendError = (kind: 'error' | 'unhandledrejection', message: string | undefined) => {
       const at = now();
+      // An error thrown by a click handler arrives before that click was processed; errors are
+      // rare, so catching up here keeps the attribution right at no cost to the hot path.
+      if (raw.length > 0) process();
       const path =
         lastInteraction && at - lastInteraction.at <= errorAttributionMs
           ? lastInteraction.path
@@ -484,16 +493,20 @@ export function createWebAdapter(options: WebAdapterOptions = {}): CaptureAdapte
     };
     const onFocusIn = (event: Event) => {
       // Focus moving somewhere other than the clicked element is a reaction (a dialog opened).
+      lastReaction = { at: now(), target: event.target };
       if (pending.length > 0 && !pending.some((c) => c.target === event.target)) settleAll();
       queueRaw('focus')(event);
     };
     const onVisibility = (event: Event) => {
+      lastReaction = { at: now(), target: null };
       settleAll();
       queueRaw('visibility')(event);
     };
     const onBlurWindow = (event: Event) => {
       // The window itself lost focus (another app or tab); element blurs are not a reaction.
-      if (event.target === win || event.type === 'pagehide') settleAll();
+      if (event.target !== win && event.type !== 'pagehide') return;
+      lastReaction = { at: now(), target: null };
+      settleAll();
     };
     const onResize = () => {
       cancel(resizeTimer);

@@ -299,14 +299,17 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
   const scheduleFlush = (at: number) => {
     if (!autoFlush || closed) return;
     const due = Math.max(at, nextRetryAt ?? at);
-    if (flushTimer && flushDueAt <= due) return;
+    // An earlier timer is kept unless it would fire inside the backoff.
+    if (flushTimer && flushDueAt <= due && flushDueAt >= (nextRetryAt ?? flushDueAt)) return;
     if (flushTimer) clearTimeout(flushTimer);
     flushDueAt = due;
     flushTimer = setTimeout(
       () => {
         flushTimer = null;
         flushDueAt = Number.POSITIVE_INFINITY;
-        void flush();
+        // Automatic flushes wait out the backoff; only an explicit flush() skips it.
+        if (nextRetryAt !== null && now() < nextRetryAt) scheduleFlush(nextRetryAt);
+        else void flush();
       },
       Math.max(0, due - now()),
     );
