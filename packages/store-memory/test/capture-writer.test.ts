@@ -403,3 +403,19 @@ describe('bad input', () => {
     expect(events[0]).toMatchObject({ type: 'impression', path: 'shop/cart', userId: USER });
   });
 });
+
+describe('initCapture without a DOM', () => {
+  it('needs no window and records manual tracking on a server', async () => {
+    expect(typeof (globalThis as { window?: unknown }).window).toBe('undefined');
+    const inner = createMemoryStore({ userId: USER });
+    const capture = initCapture({ store: inner, appVersion: '2.0.0' });
+    capture.trackNavigation('shop/cart');
+    capture.trackImpression('shop/cart/summary', { sibling_count: 3 });
+    capture.track('custom', 'shop/cart/summary', { name: 'coupon_applied' });
+    await capture.stopCapture();
+    const events = await inner.listEvents();
+    expect(events.map((e) => e.type)).toEqual(['navigation', 'impression', 'custom']);
+    const session = await inner.getSession(capture.getSessionId());
+    expect(session.metadata).toEqual({ platform: 'server', appVersion: '2.0.0' });
+  });
+});
