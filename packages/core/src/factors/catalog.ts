@@ -13,91 +13,95 @@ export const AGGREGATE_MIN_USERS = 5;
  * results sorted by factor, and of the documentation table. The SQL engine mirrors it, and
  * the shared fixtures check that both agree.
  */
-export const FACTOR_CATALOG: readonly FactorDefinition[] = Object.freeze([
-  {
-    name: 'completion_rate',
-    tier: 'alarm',
-    direction: 'higher',
-    unit: 'ratio',
-    description:
-      'Of the sessions with an `impression`, the fraction that also have a `navigation` event whose `payload.action` is `"complete"`. Absent when no session has an impression.',
-  },
-  {
-    name: 'drop_off_rate',
-    tier: 'alarm',
-    direction: 'lower',
-    unit: 'ratio',
-    description: '1 - (sessions with any `navigation` event / sessions with any event).',
-  },
-  {
-    name: 'error_rate',
-    tier: 'alarm',
-    direction: 'lower',
-    unit: 'ratio',
-    description: '`error` events / all events (every type counts, `custom` included).',
-  },
-  {
-    name: 'retry_count',
-    tier: 'diagnostic',
-    direction: 'lower',
-    unit: 'count',
-    description:
-      'max(0, `click` + `submit` events - sessions that have at least one `click` or `submit`).',
-  },
-  {
-    name: 'rage_click_count',
-    tier: 'diagnostic',
-    direction: 'lower',
-    unit: 'count',
-    description: 'Number of `rage_click` events.',
-  },
-  {
-    name: 'dead_click_count',
-    tier: 'diagnostic',
-    direction: 'lower',
-    unit: 'count',
-    description: 'Number of `dead_click` events.',
-  },
-  {
-    name: 'scroll_reversal_count',
-    tier: 'diagnostic',
-    direction: 'lower',
-    unit: 'count',
-    description: 'Number of `scroll_reversal` events.',
-  },
-  {
-    name: 'hesitation_ms',
-    tier: 'diagnostic',
-    direction: 'lower',
-    unit: 'ms',
-    description:
-      'Mean over impressions of the ms from the impression to the first strictly later `click`, `input`, `scroll` or `submit` (at or before `as_of`) in the same session and path; impressions with none are skipped. Absent when no impression has one.',
-  },
-  {
-    name: 'component_depth',
-    tier: 'structural',
-    direction: null,
-    unit: 'count',
-    description:
-      'Mean of `payload.component_depth` over impressions whose payload carries it as a number. Absent when none does.',
-  },
-  {
-    name: 'sibling_count',
-    tier: 'structural',
-    direction: null,
-    unit: 'count',
-    description:
-      'Mean of `payload.sibling_count` over impressions whose payload carries it as a number. Absent when none does.',
-  },
-  {
-    name: 'form_field_count',
-    tier: 'structural',
-    direction: null,
-    unit: 'count',
-    description:
-      'Mean of `payload.form_field_count` over impressions whose payload carries it as a number. Absent when none does.',
-  },
-] satisfies FactorDefinition[]).map((entry) => Object.freeze(entry)) as readonly FactorDefinition[];
+export const FACTOR_CATALOG: readonly FactorDefinition[] = Object.freeze(
+  (
+    [
+      {
+        name: 'completion_rate',
+        tier: 'alarm',
+        direction: 'higher',
+        unit: 'ratio',
+        description:
+          'Of the sessions with an `impression`, the fraction that also have a `navigation` event whose `payload.action` is `"complete"`. Absent when no session has an impression.',
+      },
+      {
+        name: 'drop_off_rate',
+        tier: 'alarm',
+        direction: 'lower',
+        unit: 'ratio',
+        description: '1 - (sessions with any `navigation` event / sessions with any event).',
+      },
+      {
+        name: 'error_rate',
+        tier: 'alarm',
+        direction: 'lower',
+        unit: 'ratio',
+        description: '`error` events / all events (every type counts, `custom` included).',
+      },
+      {
+        name: 'retry_count',
+        tier: 'diagnostic',
+        direction: 'lower',
+        unit: 'count',
+        description:
+          'max(0, `click` + `submit` events - sessions that have at least one `click` or `submit`).',
+      },
+      {
+        name: 'rage_click_count',
+        tier: 'diagnostic',
+        direction: 'lower',
+        unit: 'count',
+        description: 'Number of `rage_click` events.',
+      },
+      {
+        name: 'dead_click_count',
+        tier: 'diagnostic',
+        direction: 'lower',
+        unit: 'count',
+        description: 'Number of `dead_click` events.',
+      },
+      {
+        name: 'scroll_reversal_count',
+        tier: 'diagnostic',
+        direction: 'lower',
+        unit: 'count',
+        description: 'Number of `scroll_reversal` events.',
+      },
+      {
+        name: 'hesitation_ms',
+        tier: 'diagnostic',
+        direction: 'lower',
+        unit: 'ms',
+        description:
+          'Mean over impressions of the ms from the impression to the first strictly later `click`, `input`, `scroll` or `submit` (at or before `as_of`) in the same session and path; impressions with none are skipped. Absent when no impression has one.',
+      },
+      {
+        name: 'component_depth',
+        tier: 'structural',
+        direction: null,
+        unit: 'count',
+        description:
+          'Mean of `payload.component_depth` over impressions whose payload carries it as a number. Absent when none does.',
+      },
+      {
+        name: 'sibling_count',
+        tier: 'structural',
+        direction: null,
+        unit: 'count',
+        description:
+          'Mean of `payload.sibling_count` over impressions whose payload carries it as a number. Absent when none does.',
+      },
+      {
+        name: 'form_field_count',
+        tier: 'structural',
+        direction: null,
+        unit: 'count',
+        description:
+          'Mean of `payload.form_field_count` over impressions whose payload carries it as a number. Absent when none does.',
+      },
+    ] satisfies FactorDefinition[]
+  ).map((entry) => Object.freeze(entry)),
+);
 
 /** Every factor name, in catalog order. */
 export const FACTOR_NAMES: readonly FactorName[] = Object.freeze(

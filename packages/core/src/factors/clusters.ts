@@ -73,9 +73,10 @@ function assertPoints(points: readonly (readonly number[])[]): number {
 
 /**
  * k-means with k-means++ initialization from a seeded generator, then Lloyd iterations until
- * the assignments stop changing. Deterministic: ties go to the lowest cluster index, an
- * emptied cluster is re-seeded with the point farthest from its centroid (lowest index on
- * ties), and clusters are relabeled in order of their first point.
+ * the assignments stop changing. Deterministic: a point moves only to a strictly closer
+ * centroid (first assignment: lowest index on ties), an emptied cluster is re-seeded with the
+ * farthest point of a cluster that has two or more (lowest index on ties), and clusters are
+ * relabeled in order of their first point.
  *
  * @example
  * ```ts
@@ -145,16 +146,19 @@ export function kMeans(
     let changed = false;
     for (let i = 0; i < n; i += 1) {
       const p = points[i] as readonly number[];
-      let best = 0;
-      let bestD = squaredDistance(p, centroids[0] as number[]);
-      for (let c = 1; c < k; c += 1) {
+      // A point keeps its cluster unless another is strictly closer (so duplicates settle);
+      // otherwise ties go to the lowest index.
+      const current = assignments[i] as number;
+      let best = Math.max(current, 0);
+      let bestD = squaredDistance(p, centroids[best] as number[]);
+      for (let c = 0; c < k; c += 1) {
         const d = squaredDistance(p, centroids[c] as number[]);
         if (d < bestD) {
           bestD = d;
           best = c;
         }
       }
-      if (assignments[i] !== best) {
+      if (current !== best) {
         assignments[i] = best;
         changed = true;
       }
@@ -173,17 +177,22 @@ export function kMeans(
     );
     for (let c = 0; c < k; c += 1) {
       if (next[c] !== null) continue;
-      // Re-seed an empty cluster with the point farthest from its own centroid.
-      let far = 0;
+      // Re-seed an empty cluster with the point farthest from its centroid, taken from a
+      // cluster with at least two points (one exists, since k <= n); lowest index on ties.
+      let far = -1;
       let farD = -1;
       for (let i = 0; i < n; i += 1) {
-        const own = next[assignments[i] as number] ?? centroids[assignments[i] as number];
-        const d = squaredDistance(points[i] as readonly number[], own as number[]);
+        const own = assignments[i] as number;
+        if ((counts[own] as number) < 2) continue;
+        const d = squaredDistance(points[i] as readonly number[], next[own] as number[]);
         if (d > farD) {
           farD = d;
           far = i;
         }
       }
+      const from = assignments[far] as number;
+      counts[from] = (counts[from] as number) - 1;
+      counts[c] = 1;
       next[c] = [...(points[far] as readonly number[])];
       assignments[far] = c;
       changed = true;
