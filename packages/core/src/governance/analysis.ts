@@ -48,6 +48,7 @@ export interface ExperimentAnalysisInput {
 
 const emptyStatistics = (variantKey: string): VariantSufficientStatistics => ({
   variantKey,
+  assigned: 0,
   n: 0,
   sumY: 0,
   sumY2: 0,

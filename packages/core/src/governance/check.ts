@@ -46,19 +46,22 @@ async function evaluate(
   options: GovernanceCheckOptions,
 ): Promise<ExperimentEvaluation> {
   const at = toIsoString(options.at ?? Date.now(), 'at');
-  const [assigned, statistics] = await Promise.all([
-    assignedCounts(store, experiment),
-    Promise.all(
-      factors.map((f) =>
-        store.getSufficientStatistics({
-          experimentId: experiment.id,
-          factor: f.factor,
-          path: f.path,
-          at,
-        }),
-      ),
+  const statistics = await Promise.all(
+    factors.map((f) =>
+      store.getSufficientStatistics({
+        experimentId: experiment.id,
+        factor: f.factor,
+        path: f.path,
+        at,
+      }),
     ),
-  ]);
+  );
+  // SRM counts: assignments at or before `at`, exact for every role, from the statistics;
+  // with no factor to analyze, from the dashboard summary (current assignments).
+  const first = statistics[0];
+  const assigned = first
+    ? Object.fromEntries(first.map((r) => [r.variantKey, r.assigned]))
+    : await assignedCounts(store, experiment);
   return analyzeExperiment(
     {
       experimentId: experiment.id,

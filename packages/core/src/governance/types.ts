@@ -49,6 +49,11 @@ export interface GovernanceThreshold {
  */
 export interface VariantSufficientStatistics {
   variantKey: string;
+  /**
+   * Users assigned to the variant at or before the evaluation time, with or without `y`
+   * (the counts of the sample-ratio-mismatch test).
+   */
+  assigned: number;
   /** Users with a `y` value. */
   n: number;
   /** Σy over those users. */

@@ -12,9 +12,10 @@ import type {
  * governance log. Statistics and verdicts live in core (`runGovernanceCheck`); the store only
  * aggregates where the data is and keeps the record.
  *
- * Roles: thresholds and the log are readable by every role (user stores included: dashboards
- * show them); writing thresholds, appending to the log and computing sufficient statistics
- * require the service role (`unauthorized` otherwise). Writes to the log announce a change on
+ * Roles: thresholds, the log and sufficient statistics are readable by every role (user
+ * stores included: dashboards show them; statistics are k-anonymous for non-service roles);
+ * writing thresholds and appending to the log require the service role (`unauthorized`
+ * otherwise). Writes to the log announce a change on
  * the realtime topic `governance` with the experiment id as key; threshold writes announce
  * `governance` without a key.
  */
@@ -46,12 +47,17 @@ export interface GovernanceCapability {
    * - `x` of a user: the value of the row (user, path, factor) with the greatest `snapshotAt`
    *   such that `snapshotAt <= assignedAt`. A user with `y` but no `x` counts in `n`, `sumY`,
    *   `sumY2` only.
-   * - Per variant: `n` = users with y; `sumY`, `sumY2` over them; `nX` = users with both;
-   *   `sumX`, `sumX2`, `sumXY`, `sumYWithX` (Σy) over those. Sums in float8 (IEEE double).
+   * - Per variant: `assigned` = the population's users in the variant (with or without y);
+   *   `n` = users with y; `sumY`, `sumY2` over them; `nX` = users with both; `sumX`, `sumX2`,
+   *   `sumXY`, `sumYWithX` (Σy) over those. Sums in float8 (IEEE double).
    * - One row per variant of the experiment's definition, in definition order, including
    *   variants with no users (all zeros).
+   * - k-anonymity for every role but service (as for component aggregates): a variant with
+   *   `0 < n < 5` reports `n` and every sum as 0; a variant with `0 < nX < 5` reports `nX`,
+   *   `sumX`, `sumX2`, `sumXY`, `sumYWithX` as 0. `assigned` is always exact. The service
+   *   role (governance) always gets the exact numbers.
    *
-   * `not_found` for an unknown experiment. Service role.
+   * `not_found` for an unknown experiment. Any role.
    */
   getSufficientStatistics(query: {
     experimentId: string;

@@ -38,6 +38,7 @@ export function createRng(seed: number): Rng {
 /** Mutable sufficient statistics, accumulated one user at a time. */
 export interface Accumulator {
   variantKey: string;
+  assigned: number;
   n: number;
   sumY: number;
   sumY2: number;
@@ -49,11 +50,23 @@ export interface Accumulator {
 }
 
 export function accumulator(variantKey: string): Accumulator {
-  return { variantKey, n: 0, sumY: 0, sumY2: 0, nX: 0, sumX: 0, sumX2: 0, sumXY: 0, sumYWithX: 0 };
+  return {
+    variantKey,
+    assigned: 0,
+    n: 0,
+    sumY: 0,
+    sumY2: 0,
+    nX: 0,
+    sumX: 0,
+    sumX2: 0,
+    sumXY: 0,
+    sumYWithX: 0,
+  };
 }
 
 /** Adds one user (y, and x when the user has a pre-period value). */
 export function addUser(acc: Accumulator, y: number, x: number | null): void {
+  acc.assigned += 1;
   acc.n += 1;
   acc.sumY += y;
   acc.sumY2 += y * y;

@@ -19,6 +19,7 @@ const PATH = 'shop/checkout/pay-form/submit';
 function arm(variantKey: string, n: number, mean: number, sd = 1): VariantSufficientStatistics {
   return {
     variantKey,
+    assigned: n,
     n,
     sumY: n * mean,
     sumY2: (n - 1) * sd * sd + n * mean * mean,

@@ -1,4 +1,5 @@
 import {
+  AGGREGATE_MIN_USERS,
   assertComponentPath,
   assertFactorName,
   assertValidGovernanceLogEntry,
@@ -61,7 +62,6 @@ export function governanceCapability({
 
     async getSufficientStatistics(query) {
       const access = await getAccess();
-      access.assertService('getSufficientStatistics');
       assertFactorName(query.factor, 'factor');
       if (query.path !== undefined) assertComponentPath(query.path, 'path');
       const at = toEpochMs(query.at, 'at');
@@ -116,6 +116,7 @@ export function governanceCapability({
           v.key,
           {
             variantKey: v.key,
+            assigned: 0,
             n: 0,
             sumY: 0,
             sumY2: 0,
@@ -129,7 +130,9 @@ export function governanceCapability({
       );
       for (const user of users.values()) {
         const row = rows.get(user.variantKey);
-        if (!row || user.y === null) continue;
+        if (!row) continue;
+        row.assigned += 1;
+        if (user.y === null) continue;
         const { x, y } = user;
         row.n += 1;
         row.sumY += y;
@@ -142,7 +145,20 @@ export function governanceCapability({
           row.sumYWithX += y;
         }
       }
-      return [...rows.values()];
+      const result = [...rows.values()];
+      if (!access.isService) {
+        // k-anonymity, as for component aggregates: no sums over fewer than 5 users.
+        for (const row of result) {
+          if (row.n > 0 && row.n < AGGREGATE_MIN_USERS) {
+            Object.assign(row, { n: 0, sumY: 0, sumY2: 0 });
+            Object.assign(row, { nX: 0, sumX: 0, sumX2: 0, sumXY: 0, sumYWithX: 0 });
+          }
+          if (row.nX > 0 && row.nX < AGGREGATE_MIN_USERS) {
+            Object.assign(row, { nX: 0, sumX: 0, sumX2: 0, sumXY: 0, sumYWithX: 0 });
+          }
+        }
+      }
+      return result;
     },
 
     async appendGovernanceLog(entry) {
