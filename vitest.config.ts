@@ -18,6 +18,10 @@ export default defineConfig({
       },
       { find: /^@factoredui\/core$/, replacement: pkg('core/src/index.ts') },
       { find: /^@factoredui\/store-memory$/, replacement: pkg('store-memory/src/index.ts') },
+      {
+        find: /^@factoredui\/store-supabase\/migrate$/,
+        replacement: pkg('store-supabase/src/migrate.ts'),
+      },
       { find: /^@factoredui\/store-supabase$/, replacement: pkg('store-supabase/src/index.ts') },
       { find: /^@factoredui\/react$/, replacement: pkg('react/src/index.ts') },
       { find: /^@factoredui\/sdui-react$/, replacement: pkg('sdui-react/src/index.ts') },

@@ -49,6 +49,24 @@ export function sqlStateToCode(sqlstate: string): FactoredErrorCode {
   return 'internal';
 }
 
+/**
+ * Our functions put structured details in the error DETAIL as a JSON object (e.g.
+ * `{"experimentId": "..."}`); anything else is kept as `detail`.
+ */
+function parseDetail(detail: string): Record<string, unknown> {
+  if (detail.startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(detail);
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+        return parsed as Record<string, unknown>;
+      }
+    } catch {
+      // Not JSON: fall through and keep the text.
+    }
+  }
+  return { detail };
+}
+
 const ADVICE: Partial<Record<FactoredErrorCode, string>> = {
   unauthorized:
     'The role of this store may not do this; use a service store (service_role) for definitions and maintenance.',
@@ -85,7 +103,7 @@ export function mapSqlError(error: unknown, operation: string): FactoredError {
   const details: Record<string, unknown> = {};
   if (sqlstate !== undefined) details.sqlstate = sqlstate;
   const detail = e.detail ?? e.details;
-  if (typeof detail === 'string' && detail.length > 0) details.detail = detail;
+  if (typeof detail === 'string' && detail.length > 0) Object.assign(details, parseDetail(detail));
   if (typeof e.hint === 'string' && e.hint.length > 0) details.hint = e.hint;
   return new FactoredError(code, message, { cause: error, details });
 }

@@ -1,0 +1,14 @@
+/**
+ * `@factoredui/store-supabase/migrate` (Node only): the shipped SQL migrations and a runner for
+ * plain PostgreSQL and PGlite.
+ *
+ * @packageDocumentation
+ */
+export {
+  type MigrateOptions,
+  type Migration,
+  migrate,
+  readBootstrap,
+  readMigrations,
+  supabaseDirectory,
+} from './postgres/migrate.js';

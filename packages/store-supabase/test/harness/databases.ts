@@ -1,0 +1,91 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { StoreHarness } from '@factoredui/core/testing';
+import { createPostgresStore, type PostgresConnection } from '@factoredui/store-supabase';
+import { migrate } from '@factoredui/store-supabase/migrate';
+import pg from 'pg';
+
+/** Every data table, emptied between tests (the factor catalog and migration log stay). */
+const DATA_TABLES = [
+  'governance_log',
+  'thresholds',
+  'exposures',
+  'assignments',
+  'experiments',
+  'spec_pointers',
+  'specs',
+  'clusters',
+  'factor_snapshots',
+  'factors',
+  'events',
+  'sessions',
+].map((t) => `factoredui.${t}`);
+
+/** A migrated database for one test file, with an owner connection and a teardown. */
+export interface TestDatabase {
+  /** `pglite` or `postgres`. */
+  kind: 'pglite' | 'postgres';
+  /** The owner connection (superuser); stores switch roles per call on it. */
+  sql: PostgresConnection;
+  /** Empties every data table. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A fresh in-process PGlite database with the bootstrap and migrations applied. */
+export async function createPGliteDatabase(): Promise<TestDatabase> {
+  const db = new PGlite();
+  await migrate(db, { bootstrap: true });
+  return {
+    kind: 'pglite',
+    sql: db,
+    reset: async () => {
+      await db.exec(`truncate ${DATA_TABLES.join(', ')} restart identity cascade`);
+    },
+    close: () => db.close(),
+  };
+}
+
+/** The server URL when the PostgreSQL suite should run (CI sets `DATABASE_URL`). */
+export const DATABASE_URL = process.env.DATABASE_URL;
+
+/**
+ * A fresh database on the server of `DATABASE_URL`, named uniquely so test files running in
+ * parallel never collide; dropped on close.
+ */
+export async function createServerDatabase(label: string): Promise<TestDatabase> {
+  if (!DATABASE_URL) throw new Error('DATABASE_URL is not set');
+  const name = `factoredui_test_${label}_${process.pid}_${Date.now().toString(36)}`.toLowerCase();
+  const admin = new pg.Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(DATABASE_URL);
+  url.pathname = `/${name}`;
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+  await migrate(pool, { bootstrap: true });
+  return {
+    kind: 'postgres',
+    sql: pool,
+    reset: async () => {
+      await pool.query(`truncate ${DATA_TABLES.join(', ')} restart identity cascade`);
+    },
+    close: async () => {
+      await pool.end();
+      const cleanup = new pg.Client({ connectionString: DATABASE_URL });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+    },
+  };
+}
+
+/** The conformance harness over a test database: stores switch role per call. */
+export function harnessFor(database: TestDatabase): StoreHarness {
+  return {
+    user: async (userId) => createPostgresStore(database.sql, { as: { userId } }),
+    service: async () => createPostgresStore(database.sql, { as: 'service' }),
+    anon: async () => createPostgresStore(database.sql, { as: 'anon' }),
+    reset: () => database.reset(),
+    close: () => database.close(),
+  };
+}
