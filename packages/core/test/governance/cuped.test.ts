@@ -26,7 +26,9 @@ describe('CUPED from sufficient statistics', () => {
       });
     const control = make(0);
     const treatment = make(1);
-    const stats = [sums('control', control), sums('treatment', treatment)];
+    const controlSums = sums('control', control);
+    const treatmentSums = sums('treatment', treatment);
+    const stats = [controlSums, treatmentSums];
     const adjustment = estimateCuped(stats);
     expect(adjustment).not.toBeNull();
     if (!adjustment) return;
@@ -53,8 +55,8 @@ describe('CUPED from sufficient statistics', () => {
     expect(adjustment.usersWithCovariate).toBe(xs.length);
 
     for (const [us, s] of [
-      [control, stats[0]],
-      [treatment, stats[1]],
+      [control, controlSums],
+      [treatment, treatmentSums],
     ] as const) {
       const direct = summarizeValues(
         us.map((u) => (u.x === null ? u.y : u.y - theta * (u.x - mu))),
