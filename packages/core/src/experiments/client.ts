@@ -313,6 +313,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
       reloadRequested = true;
       return loading;
     }
+    const runGeneration = generation;
     const run = async (): Promise<void> => {
       try {
         do {
@@ -321,6 +322,8 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
         } while (reloadRequested && !destroyed);
       } catch (error) {
         const failure = toFactoredError(error);
+        // A load for a previous user (before setUser) must not touch the new user's state.
+        if (runGeneration !== generation) return;
         if (state) update({ error: failure });
         else {
           update({ status: 'error', error: failure });
