@@ -54,6 +54,7 @@ function typeRule(type: string, def: NodeTypeDefinition): JsonSchema {
   const props: Readonly<Record<string, PropDefinition>> = { ...def.props, ...COMMON_PROPS };
   const required = Object.keys(def.props).filter((name) => props[name]?.required);
   const then: JsonSchema = {
+    description: `${type}: ${def.description}`,
     properties: {
       props: {
         type: 'object',
