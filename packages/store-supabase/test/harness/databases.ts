@@ -28,7 +28,34 @@ export interface TestDatabase {
   sql: PostgresConnection;
   /** Empties every data table. */
   reset(): Promise<void>;
+  /**
+   * Runs raw SQL in a transaction as `role` with JWT `claims` (what PostgREST does), rolls it
+   * back, and returns `'ok'` or the SQLSTATE it failed with.
+   */
+  tryAs(role: string, claims: object, statement: string, params?: unknown[]): Promise<string>;
   close(): Promise<void>;
+}
+
+async function tryAsOn(
+  client: { query(text: string, params?: unknown[]): Promise<unknown> },
+  role: string,
+  claims: object,
+  statement: string,
+  params: unknown[] = [],
+): Promise<string> {
+  await client.query('begin');
+  try {
+    await client.query(
+      `select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`,
+      [role, JSON.stringify(claims)],
+    );
+    await client.query(statement, params);
+    return 'ok';
+  } catch (error) {
+    return String((error as { code?: unknown }).code);
+  } finally {
+    await client.query('rollback');
+  }
 }
 
 /** A fresh in-process PGlite database with the bootstrap and migrations applied. */
@@ -41,6 +68,7 @@ export async function createPGliteDatabase(): Promise<TestDatabase> {
     reset: async () => {
       await db.exec(`truncate ${DATA_TABLES.join(', ')} restart identity cascade`);
     },
+    tryAs: (role, claims, statement, params) => tryAsOn(db, role, claims, statement, params),
     close: () => db.close(),
   };
 }
@@ -68,6 +96,14 @@ export async function createServerDatabase(label: string): Promise<TestDatabase>
     sql: pool,
     reset: async () => {
       await pool.query(`truncate ${DATA_TABLES.join(', ')} restart identity cascade`);
+    },
+    tryAs: async (role, claims, statement, params) => {
+      const client = await pool.connect();
+      try {
+        return await tryAsOn(client, role, claims, statement, params);
+      } finally {
+        client.release();
+      }
     },
     close: async () => {
       await pool.end();
