@@ -1,0 +1,83 @@
+import { isFactoredError } from '@factoredui/core';
+import { CliError, type CliIo, type CommandSpec, commandHelp, parseCommand } from './args.js';
+import { governCommand } from './commands/govern.js';
+import { initCommand } from './commands/init.js';
+import { keygenCommand } from './commands/keygen.js';
+import { publishCommand } from './commands/publish.js';
+import { refreshCommand } from './commands/refresh.js';
+import { signCommand } from './commands/sign.js';
+
+/** Every subcommand of `factoredui`, in help order. */
+export const COMMANDS: readonly CommandSpec[] = [
+  initCommand,
+  keygenCommand,
+  signCommand,
+  publishCommand,
+  refreshCommand,
+  governCommand,
+];
+
+function mainHelp(): string {
+  const lines = [
+    'Usage: factoredui <command> [options]',
+    '',
+    'FactoredUI on Supabase / PostgreSQL: migrations, spec signing and publishing, factor refresh, governance.',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.summary}`),
+    '',
+    'Run `factoredui <command> --help` for the options of a command.',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/**
+ * Runs the CLI with `argv` (the arguments after `factoredui`) and returns the exit status:
+ * 0 on success, 1 when the command failed, 2 for a usage error. Never throws.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    if (name === undefined) {
+      io.stderr(mainHelp());
+      return 2;
+    }
+    io.stdout(topic ? commandHelp(topic) : mainHelp());
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`factoredui: unknown command "${name}".\n\n${mainHelp()}`);
+    return 2;
+  }
+  try {
+    const args = parseCommand(command, rest);
+    if (args.values.help) {
+      io.stdout(commandHelp(command));
+      return 0;
+    }
+    await command.run(io, args);
+    return 0;
+  } catch (error) {
+    if (error instanceof CliError) {
+      const hint =
+        error.exitCode === 2
+          ? `\nRun \`factoredui ${error.command ?? command.name} --help\` for usage.`
+          : '';
+      io.stderr(`factoredui ${command.name}: ${error.message}${hint}\n`);
+      return error.exitCode;
+    }
+    if (isFactoredError(error)) {
+      io.stderr(`factoredui ${command.name}: [${error.code}] ${error.message}\n`);
+      return 1;
+    }
+    io.stderr(
+      `factoredui ${command.name}: unexpected error: ${
+        error instanceof Error ? (error.stack ?? error.message) : String(error)
+      }\n`,
+    );
+    return 1;
+  }
+}
