@@ -87,7 +87,7 @@ function typeRule(type: string, def: NodeTypeDefinition): JsonSchema {
 export function buildSpecJsonSchema(): JsonSchema {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: 'https://unpkg.com/@factoredui/core/dist/spec.schema.json',
+    $id: 'https://unpkg.com/@factoredui/core/src/sdui/spec.schema.json',
     title: 'FactoredUI server-driven UI spec',
     description: `A spec for renderers of version ${RENDERER_VERSION}. Strings in props are templates: {path.to.value} is a binding (dot-separated names or indices, no expressions), {{ and }} are literal braces. A prop whose whole value is a binding takes the bound value. Node ids must also be unique in the spec and nodes nest at most 20 levels deep (checked by validateSpec, not expressible here).`,
     type: 'object',

@@ -122,7 +122,7 @@ export const EVERY_TYPE_SPEC = spec(
     ],
     { props: { gap: 1, accessibilityLabel: 'Page' } },
   ),
-  { $schema: 'https://unpkg.com/@factoredui/core/dist/spec.schema.json' },
+  { $schema: 'https://unpkg.com/@factoredui/core/src/sdui/spec.schema.json' },
 );
 
 /** The corpus both the validator and the JSON Schema run on. */
