@@ -15,7 +15,7 @@ const dir = (name: string) =>
 const react18 = dir('react-18');
 const reactDom18 = dir('react-dom-18');
 
-export default mergeConfig(
+const merged = mergeConfig(
   base,
   defineConfig({
     resolve: {
@@ -28,17 +28,26 @@ export default mergeConfig(
     },
     test: {
       name: 'react18',
-      include: [
-        'packages/react/test/**/*.test.{ts,tsx}',
-        'packages/sdui-react/test/**/*.test.{ts,tsx}',
-        'packages/react/src/**/*.test.{ts,tsx}',
-        'packages/sdui-react/src/**/*.test.{ts,tsx}',
-      ],
       // Let Vite resolve these libraries' own `react` imports through the aliases above.
       server: { deps: { inline: [/@testing-library\/react/] } },
       // react-dom 18 is CommonJS and requires `react` itself; point that at React 18 too.
-      setupFiles: [fileURLToPath(new URL('./packages/react/test/setup-react18.ts', import.meta.url))],
+      setupFiles: [
+        fileURLToPath(new URL('./packages/react/test/setup-react18.ts', import.meta.url)),
+      ],
       env: { FACTOREDUI_EXPECT_REACT: '18', FACTOREDUI_REACT_PACKAGE_JSON: reactPackageJson },
     },
   }),
 );
+
+// mergeConfig concatenates arrays: replace the include list instead, so only React tests run.
+merged.test = {
+  ...merged.test,
+  include: [
+    'packages/react/test/**/*.test.{ts,tsx}',
+    'packages/sdui-react/test/**/*.test.{ts,tsx}',
+    'packages/react/src/**/*.test.{ts,tsx}',
+    'packages/sdui-react/src/**/*.test.{ts,tsx}',
+  ],
+};
+
+export default merged;

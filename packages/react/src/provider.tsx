@@ -16,6 +16,7 @@ import {
   type JSX,
   type ReactNode,
   useEffect,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -23,6 +24,9 @@ import {
 import { createCaptureBridge, releaseCapture, retainCapture } from './capture.js';
 import { FactoredContext, type FactoredContextValue } from './context.js';
 import { flagClientFor } from './flags.js';
+
+// `useLayoutEffect` warns during server rendering in React 18; it never runs there anyway.
+const useIsomorphicLayoutEffect = typeof window === 'undefined' ? useEffect : useLayoutEffect;
 
 /** Capture options of {@link FactoredProvider} (everything `initCapture` takes but the store). */
 export type ProviderCaptureOptions = Omit<InitCaptureOptions, 'store' | 'adapter' | 'platform'>;
@@ -98,7 +102,9 @@ export function FactoredProvider(props: FactoredProviderProps): JSX.Element {
   );
 
   const captureEnabled = capture !== false;
-  useEffect(() => {
+  // A layout effect: it runs before every passive effect of the tree, so impressions and
+  // exposures recorded by children's effects already see the capture session.
+  useIsomorphicLayoutEffect(() => {
     if (!captureEnabled) return;
     const { capture: options, adapter: currentAdapter } = latest.current;
     const handle = retainCapture(store, {

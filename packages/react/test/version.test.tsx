@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { render, screen } from '@testing-library/react';
-import { version, useId } from 'react';
+import { useId, version } from 'react';
 import { renderToString } from 'react-dom/server';
 import { expect, it } from 'vitest';
 
