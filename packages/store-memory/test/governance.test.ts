@@ -56,6 +56,53 @@ describe('governance on the memory store', () => {
     expect(after.status).toBe('running');
   });
 
+  it('hides covariate sums over fewer than 5 users from user stores, not from the service', async () => {
+    const database = createMemoryDatabase();
+    const service = createMemoryStore({ role: 'service', database });
+    const experiment = await running(service, 'k-anonymity');
+    const snapshot = (userId: string, at: number, value: number) =>
+      database.write('factors', (t) =>
+        t.snapshots.push({
+          userId,
+          path: PATH,
+          factor: 'error_rate',
+          value,
+          asOf: iso(at),
+          snapshotAt: iso(at),
+        }),
+      );
+    // 6 control users with y; 3 of them with x. Treatment: nobody.
+    for (let i = 0; i < 6; i += 1) {
+      const userId = uuid(0xc0, i);
+      if (i < 3) snapshot(userId, 0, 0.1 * i);
+      await service.recordAssignment({
+        userId,
+        experimentId: experiment.id,
+        variantKey: 'control',
+        assignedAt: iso(1000),
+      });
+      snapshot(userId, 2000, 0.5);
+    }
+    const query = { experimentId: experiment.id, factor: 'error_rate' as const, at: iso(3000) };
+    const exact = await service.getSufficientStatistics(query);
+    expect(exact[0]).toMatchObject({ assigned: 6, n: 6, sumY: 3, nX: 3, sumYWithX: 1.5 });
+    expect(exact[0]?.sumX).toBeCloseTo(0.3, 12);
+    const user = createMemoryStore({ database, userId: uuid(0xc0, 0) });
+    const anonymous = await user.getSufficientStatistics(query);
+    expect(anonymous[0]).toEqual({
+      variantKey: 'control',
+      assigned: 6,
+      n: 6,
+      sumY: 3,
+      sumY2: 1.5,
+      nX: 0,
+      sumX: 0,
+      sumX2: 0,
+      sumXY: 0,
+      sumYWithX: 0,
+    });
+  });
+
   it('announces each log row on the governance topic, keyed by experiment', async () => {
     const service = createMemoryStore({ role: 'service' });
     const experiment = await running(service, 'realtime');

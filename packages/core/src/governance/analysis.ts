@@ -100,9 +100,13 @@ export function analyzeFactor(
   const threshold = input.threshold
     ? { ...input.threshold, scale: input.threshold.scale ?? ('absolute' as const) }
     : null;
-  const control = statistics.find(
-    (s) => s.variantKey === CONTROL_KEY,
-  ) as VariantSufficientStatistics;
+  const control = statistics.find((s) => s.variantKey === CONTROL_KEY);
+  if (!control) {
+    throw new FactoredError(
+      'invalid_input',
+      `analyzeFactor(${input.factor}): the variant keys must include '${CONTROL_KEY}'.`,
+    );
+  }
   const controlSummary = adjustedSummary(control, cuped);
   const comparisons: FactorComparison[] = [];
   for (const treatment of statistics) {
