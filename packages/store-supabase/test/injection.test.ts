@@ -19,6 +19,12 @@ const HOSTILE = [
 
 const ONE_MB = 'x'.repeat(1024 * 1024);
 
+/** A valid path segment from any string: no "/" and no control characters. */
+const segment = (text: string) =>
+  [...text]
+    .filter((c) => c !== '/' && c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f)
+    .join('');
+
 describe('injection and hostile input (PGlite)', () => {
   let db: TestDatabase;
   let alice: FactoredStore;
@@ -61,7 +67,7 @@ describe('injection and hostile input (PGlite)', () => {
     const events = HOSTILE.map((text) =>
       event({
         // A path segment may hold anything but "/" and control characters.
-        path: `flow/${text.replace(/[/\u0000-\u001f]/g, '')}`,
+        path: `flow/${segment(text)}`,
         payload: { [text]: text, nested: [text, { text }] },
       }),
     );
@@ -164,9 +170,7 @@ describe('injection and hostile input (PGlite)', () => {
   it('treats hostile filter values as data, never as SQL', async () => {
     await alice.insertEvents([event({})]);
     for (const text of HOSTILE) {
-      expect(
-        await alice.listEvents({ path: `flow/${text.replace(/[/\u0000-\u001f]/g, '')}` }),
-      ).toEqual([]);
+      expect(await alice.listEvents({ path: `flow/${segment(text)}` })).toEqual([]);
       const error = await alice.getExperiment(text).then(
         () => null,
         (e: unknown) => e,
