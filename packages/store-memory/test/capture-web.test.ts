@@ -209,6 +209,28 @@ describe('web capture into a memory store', () => {
     ]);
   });
 
+  it('on page hide, persists the queue and sends it with keepalive, hide event included', async () => {
+    start();
+    const insert = vi.spyOn(store, 'insertEvents');
+    click('buy');
+    await vi.advanceTimersByTimeAsync(10);
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+    Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+    await Promise.resolve();
+    await Promise.resolve();
+    const persisted = JSON.parse(storage.data.get('factoredui:capture-queue')!) as {
+      events: FactoredEvent[];
+    };
+    expect(persisted.events.map((e) => e.type)).toEqual(['navigation', 'click', 'visibility']);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(insert).toHaveBeenCalledTimes(1);
+    const [sent, options] = insert.mock.calls[0]!;
+    expect(options).toEqual({ keepalive: true });
+    expect(sent.map((e) => e.type)).toEqual(['navigation', 'click', 'visibility']);
+    expect(capture.getStats().queued).toBe(0);
+  });
+
   it('honours data-factored-no-rage and data-factored-no-dead', async () => {
     start();
     for (let i = 0; i < 5; i += 1) {

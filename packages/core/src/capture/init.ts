@@ -169,8 +169,12 @@ export function initCapture(options: InitCaptureOptions): CaptureHandle {
     { currentPath: () => currentPath },
   );
   const removeUnloadHook = adapter?.onUnload?.(() => {
-    sessions.persist();
-    writer.flushOnHide();
+    // After the adapter's own microtask, so the `visibility: hidden` event that the same DOM
+    // event produced is part of the keepalive write.
+    queueMicrotask(() => {
+      sessions.persist();
+      writer.flushOnHide();
+    });
   });
 
   return {

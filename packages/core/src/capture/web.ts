@@ -60,17 +60,19 @@ export interface WebAdapterOptions {
   now?: () => number;
 }
 
-/** A raw DOM observation, queued by a listener and interpreted off the hot path. */
+/**
+ * A raw DOM observation, queued by a listener and interpreted off the hot path. The listener
+ * keeps the event object itself: its target, coordinates and modifier keys stay readable
+ * after dispatch, so reading them is deferred too.
+ */
 interface Raw {
-  kind: 'click' | 'input' | 'focus' | 'blur' | 'submit' | 'scroll' | 'resize' | 'visibility';
-  target: EventTarget | null;
+  kind: 'click' | 'input' | 'focus' | 'blur' | 'submit' | 'visibility';
+  event: Event | null;
   at: number;
-  x?: number;
-  y?: number;
-  button?: number;
-  modified?: boolean;
   /** Mutation count at the time of a click. */
   seq?: number;
+  /** `document.visibilityState` when it changed. */
+  state?: string;
 }
 
 interface DeadCandidate {
@@ -294,8 +296,15 @@ export function createWebAdapter(options: WebAdapterOptions = {}): CaptureAdapte
       }
     };
 
-    const considerDeadClick = (item: Raw, target: Element, path: ComponentPath) => {
-      if (!deadOptions || item.modified) return;
+    const considerDeadClick = (
+      item: Raw,
+      click: MouseEvent,
+      target: Element,
+      path: ComponentPath,
+      x: number,
+      y: number,
+    ) => {
+      if (!deadOptions || click.ctrlKey || click.metaKey || click.shiftKey || click.altKey) return;
       if (navigates(target) || target.closest(FORM_CONTROLS) || isMarked(target, NO_DEAD_ATTRIBUTE))
         return;
       // Something already reacted between the click and this run.
@@ -304,8 +313,7 @@ export function createWebAdapter(options: WebAdapterOptions = {}): CaptureAdapte
       const candidate: DeadCandidate = {
         at: item.at,
         target,
-        emit: () =>
-          send('dead_click', path, { x: item.x ?? 0, y: item.y ?? 0, tag: tagOf(target) }, item.at),
+        emit: () => send('dead_click', path, { x, y, tag: tagOf(target) }, item.at),
         timer: later(
           () => {
             const index = pending.indexOf(candidate);
@@ -372,10 +380,10 @@ export function createWebAdapter(options: WebAdapterOptions = {}): CaptureAdapte
     };
 
     const elementEvent = (item: Raw): { target: Element; path: ComponentPath } | null => {
-      if (!isElement(item.target) || isMarked(item.target, IGNORE_ATTRIBUTE)) return null;
-      const path =
-        item.kind === 'click' ? clickPath(item.target) : resolveComponentPath(item.target);
-      return path ? { target: item.target, path } : null;
+      const target = item.event?.target ?? null;
+      if (!isElement(target) || isMarked(target, IGNORE_ATTRIBUTE)) return null;
+      const path = item.kind === 'click' ? clickPath(target) : resolveComponentPath(target);
+      return path ? { target, path } : null;
     };
 
     function process(): void {
@@ -399,15 +407,16 @@ export function createWebAdapter(options: WebAdapterOptions = {}): CaptureAdapte
           const found = elementEvent(item);
           if (!found) return;
           const { target, path } = found;
-          const x = Math.round(item.x ?? 0);
-          const y = Math.round(item.y ?? 0);
+          const click = item.event as MouseEvent;
+          const x = Math.round(click.clientX);
+          const y = Math.round(click.clientY);
           lastInteraction = { path, at: item.at };
-          send('click', path, { x, y, button: item.button ?? 0, tag: tagOf(target) }, item.at);
+          send('click', path, { x, y, button: click.button, tag: tagOf(target) }, item.at);
           if (rage && !isMarked(target, NO_RAGE_ATTRIBUTE)) {
             sendRage(rage.click({ path, x, y, at: item.at }));
             armRageTimer();
           }
-          considerDeadClick(item, target, path);
+          considerDeadClick(item, click, target, path, x, y);
           return;
         }
         case 'input': {
@@ -431,7 +440,7 @@ export function createWebAdapter(options: WebAdapterOptions = {}): CaptureAdapte
         }
         case 'visibility': {
           const path = pagePath();
-          if (path) send('visibility', path, { state: doc.visibilityState }, item.at);
+          if (path) send('visibility', path, { state: item.state ?? doc.visibilityState }, item.at);
           return;
         }
         default:
@@ -457,26 +466,16 @@ export function createWebAdapter(options: WebAdapterOptions = {}): CaptureAdapte
     // ---- listeners: O(1), no layout reads --------------------------------------------------
 
     const onClick = (event: Event) => {
-      const e = event as MouseEvent;
       if (observer) {
         // Mutations before this click must not count as its reaction.
         if (observing) onMutations(observer.takeRecords());
         observe();
       }
-      raw.push({
-        kind: 'click',
-        target: e.target,
-        at: now(),
-        x: e.clientX,
-        y: e.clientY,
-        button: e.button,
-        modified: e.ctrlKey || e.metaKey || e.shiftKey || e.altKey,
-        seq: mutationSeq,
-      });
+      raw.push({ kind: 'click', event, at: now(), seq: mutationSeq });
       schedule();
     };
     const queueRaw = (kind: Raw['kind']) => (event: Event) => {
-      raw.push({ kind, target: event.target, at: now() });
+      raw.push({ kind, event, at: now() });
       schedule();
     };
     const onScroll = (event: Event) => {
@@ -497,10 +496,12 @@ export function createWebAdapter(options: WebAdapterOptions = {}): CaptureAdapte
       if (pending.length > 0 && !pending.some((c) => c.target === event.target)) settleAll();
       queueRaw('focus')(event);
     };
-    const onVisibility = (event: Event) => {
-      lastReaction = { at: now(), target: null };
+    const onVisibility = () => {
+      const at = now();
+      lastReaction = { at, target: null };
       settleAll();
-      queueRaw('visibility')(event);
+      raw.push({ kind: 'visibility', event: null, at, state: doc.visibilityState });
+      schedule();
     };
     const onBlurWindow = (event: Event) => {
       // The window itself lost focus (another app or tab); element blurs are not a reaction.

@@ -205,6 +205,7 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
   let lastError: unknown = null;
   let closed = false;
   let userId: Promise<string> | null = null;
+  let drainOnStart = false;
 
   // ---- persistence -------------------------------------------------------------------------
 
@@ -262,6 +263,7 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
       );
     }
     queue = restored.concat(queue);
+    drainOnStart = restored.length > 0;
     dropped += typeof parsed.dropped === 'number' ? parsed.dropped : 0;
     trimToCapacity();
   };
@@ -288,7 +290,21 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
   }
 
   const removeWritten = (ids: ReadonlySet<string>) => {
-    queue = queue.filter((event) => !ids.has(event.id));
+    // Batches come from the head of the queue: usually a cheap splice, a filter otherwise.
+    let head = 0;
+    while (head < queue.length && ids.has((queue[head] as QueuedEvent).id)) head += 1;
+    if (head === ids.size) queue.splice(0, head);
+    else queue = queue.filter((event) => !ids.has(event.id));
+  };
+
+  /** The oldest events no write is carrying, at most `limit`. */
+  const nextBatch = (limit: number): QueuedEvent[] => {
+    const batch: QueuedEvent[] = [];
+    for (const event of queue) {
+      if (batch.length === limit) break;
+      if (!inFlight.has(event.id)) batch.push(event);
+    }
+    return batch;
   };
 
   // ---- automatic flushing ------------------------------------------------------------------
@@ -386,7 +402,7 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
     let writtenNow = 0;
     // Events queued during this flush are taken too; the loop ends when nothing is left.
     for (;;) {
-      const batch = queue.filter((event) => !inFlight.has(event.id)).slice(0, batchSize);
+      const batch = nextBatch(batchSize);
       if (batch.length === 0) break;
       const ids = new Set(batch.map((event) => event.id));
       for (const id of ids) inFlight.add(id);
@@ -521,7 +537,8 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
   const ready = readStored(storage, storageKey, load, (error) =>
     onError(error, { phase: 'load', events: 0 }),
   ).then(() => {
-    if (queue.length > 0) scheduleFlush(now());
+    // Drain what a previous run left behind right away; new events wait for the interval.
+    if (drainOnStart) scheduleFlush(now());
   });
 
   return {

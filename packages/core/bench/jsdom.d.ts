@@ -1,0 +1,7 @@
+// The slice of jsdom's API the capture benchmark uses (jsdom ships no types of its own).
+declare module 'jsdom' {
+  export class JSDOM {
+    constructor(html?: string);
+    readonly window: Window & typeof globalThis;
+  }
+}
