@@ -13,4 +13,4 @@ export {
   normalMixtureConfidenceSequence,
 } from './sequential.js';
 export { type SampleRatioMismatchResult, sampleRatioMismatchTest } from './srm.js';
-export { type WelchTestResult, welchTest } from './welch.js';
+export { type WelchTestResult, welchStatistic, welchTest } from './welch.js';

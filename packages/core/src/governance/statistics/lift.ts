@@ -2,7 +2,7 @@ import type { InferenceMode } from '../types.js';
 import { normalQuantile } from './distributions.js';
 import type { SampleSummary } from './moments.js';
 import { normalMixtureConfidenceSequence } from './sequential.js';
-import { welchTest } from './welch.js';
+import { type WelchTestResult, welchStatistic, welchTest } from './welch.js';
 
 /** Options of {@link estimateLift}. */
 export interface LiftOptions {
@@ -49,12 +49,14 @@ export function estimateLift(
   options: LiftOptions = {},
 ): LiftEstimate | null {
   const { alpha = 0.05, inference = 'sequential', targetSampleSize = 2000 } = options;
-  const welch = welchTest(treatment, control, alpha);
-  if (!welch) return null;
   const sampleSize = control.n + treatment.n;
-  let ci = welch.ci;
-  let pValue = welch.pValue;
+  let welch: Pick<WelchTestResult, 'difference' | 'standardError' | 'df'> | null;
+  let ci: [number, number];
+  let pValue: number;
   if (inference === 'sequential') {
+    // No t quantile needed: the boundary is the mixture's.
+    welch = welchStatistic(treatment, control);
+    if (!welch) return null;
     const cs = normalMixtureConfidenceSequence({
       estimate: welch.difference,
       variance: welch.standardError * welch.standardError,
@@ -64,6 +66,12 @@ export function estimateLift(
     });
     ci = cs.ci;
     pValue = cs.pValue;
+  } else {
+    const fixed = welchTest(treatment, control, alpha);
+    if (!fixed) return null;
+    welch = fixed;
+    ci = fixed.ci;
+    pValue = fixed.pValue;
   }
   let relativeLift: number | null = null;
   let relativeCi: [number, number] | null = null;

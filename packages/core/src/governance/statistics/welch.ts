@@ -45,15 +45,9 @@ export function welchTest(
   alpha = 0.05,
 ): WelchTestResult | null {
   assertAlpha(alpha);
-  if (treatment.n < 2 || control.n < 2) return null;
-  const vt = treatment.variance / treatment.n;
-  const vc = control.variance / control.n;
-  const variance = vt + vc;
-  if (!(variance > 0)) return null;
-  const standardError = Math.sqrt(variance);
-  const difference = treatment.mean - control.mean;
-  const t = difference / standardError;
-  const df = (variance * variance) / ((vt * vt) / (treatment.n - 1) + (vc * vc) / (control.n - 1));
+  const moments = welchStatistic(treatment, control);
+  if (!moments) return null;
+  const { difference, standardError, t, df } = moments;
   const q = studentTQuantile(1 - alpha / 2, df);
   return {
     difference,
@@ -63,4 +57,24 @@ export function welchTest(
     pValue: studentTTwoSidedPValue(t, df),
     ci: [difference - q * standardError, difference + q * standardError],
   };
+}
+
+/**
+ * The distribution-free part of {@link welchTest}: difference, standard error, t and the
+ * Welch–Satterthwaite df, without quantiles or p-values (what a confidence sequence needs).
+ * `null` in the same cases as {@link welchTest}.
+ */
+export function welchStatistic(
+  treatment: SampleSummary,
+  control: SampleSummary,
+): Pick<WelchTestResult, 'difference' | 'standardError' | 't' | 'df'> | null {
+  if (treatment.n < 2 || control.n < 2) return null;
+  const vt = treatment.variance / treatment.n;
+  const vc = control.variance / control.n;
+  const variance = vt + vc;
+  if (!(variance > 0)) return null;
+  const standardError = Math.sqrt(variance);
+  const difference = treatment.mean - control.mean;
+  const df = (variance * variance) / ((vt * vt) / (treatment.n - 1) + (vc * vc) / (control.n - 1));
+  return { difference, standardError, t: difference / standardError, df };
 }
