@@ -1,7 +1,7 @@
 import type { FactoredEvent } from '../capture/types.js';
 import { FactoredError } from '../errors.js';
 import { toEpochMs } from '../util/time.js';
-import { compareFactorValues, DEFAULT_FACTOR_WINDOW_MS } from './catalog.js';
+import { DEFAULT_FACTOR_WINDOW_MS } from './catalog.js';
 import type { FactorName, FactorValue, FactorWindow } from './types.js';
 
 /** A validated factor window in epoch milliseconds. */
@@ -105,6 +105,58 @@ function pushTime(list: number[] | null, sorted: boolean, t: number): [number[],
 }
 
 const ascending = (a: number, b: number) => a - b;
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Epoch ms of an ISO 8601 time. The canonical form stores write (`YYYY-MM-DDTHH:MM:SS.sssZ`)
+ * is parsed by hand, about 3x faster than `Date.parse`, which dominates the engine's cost;
+ * anything else (offsets, other precisions, days past the 28th) goes to `Date.parse`.
+ */
+export function parseEventTime(text: string): number {
+  if (
+    text.length !== 24 ||
+    text.charCodeAt(4) !== 45 ||
+    text.charCodeAt(7) !== 45 ||
+    text.charCodeAt(10) !== 84 ||
+    text.charCodeAt(13) !== 58 ||
+    text.charCodeAt(16) !== 58 ||
+    text.charCodeAt(19) !== 46 ||
+    text.charCodeAt(23) !== 90
+  ) {
+    return Date.parse(text);
+  }
+  let ok = true;
+  const digits = (from: number, count: number): number => {
+    let value = 0;
+    for (let i = from; i < from + count; i += 1) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) ok = false;
+      value = value * 10 + d;
+    }
+    return value;
+  };
+  const year = digits(0, 4);
+  const month = digits(5, 2);
+  const day = digits(8, 2);
+  const hour = digits(11, 2);
+  const minute = digits(14, 2);
+  const second = digits(17, 2);
+  const ms = digits(20, 3);
+  // Date.UTC maps years 0-99 to 1900-1999: leave early years to Date.parse.
+  if (
+    !ok ||
+    year < 1000 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > 28 ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  )
+    return Date.parse(text);
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
 
 /** The number in `payload[key]` when it is a finite number, else `undefined`. */
 function numberField(payload: FactoredEvent['payload'], key: string): number | undefined {
@@ -180,13 +232,15 @@ export function createFactorEngine(window: FactorWindow): FactorEngine {
   const resolved = resolveFactorWindow(window);
   const { asOfMs, windowMs } = resolved;
   const startMs = asOfMs - windowMs;
-  const pairs = new Map<string, PairGroup>();
+  // user id -> path -> pair: nested maps avoid building a key string per event.
+  const users = new Map<string, Map<string, PairGroup>>();
+  let pairCount = 0;
   let eventsSeen = 0;
   let eventsInWindow = 0;
 
   const add = (event: FactoredEvent): void => {
     eventsSeen += 1;
-    const t = Date.parse(event.createdAt);
+    const t = parseEventTime(event.createdAt);
     if (Number.isNaN(t)) {
       throw new FactoredError(
         'invalid_input',
@@ -196,11 +250,16 @@ export function createFactorEngine(window: FactorWindow): FactorEngine {
     }
     if (!(t > startMs && t <= asOfMs)) return;
     eventsInWindow += 1;
-    const pairKey = `${event.userId}\u0000${event.path}`;
-    let pair = pairs.get(pairKey);
+    let paths = users.get(event.userId);
+    if (paths === undefined) {
+      paths = new Map();
+      users.set(event.userId, paths);
+    }
+    let pair = paths.get(event.path);
     if (pair === undefined) {
       pair = newPair(event.userId, event.path);
-      pairs.set(pairKey, pair);
+      paths.set(event.path, pair);
+      pairCount += 1;
     }
     let session = pair.sessions.get(event.sessionId);
     if (session === undefined) {
@@ -342,13 +401,19 @@ export function createFactorEngine(window: FactorWindow): FactorEngine {
       return eventsInWindow;
     },
     get pairCount() {
-      return pairs.size;
+      return pairCount;
     },
     result() {
+      // Sorting the output keys (not the input) gives one canonical order for every store;
+      // values within a pair are already in catalog order.
       const out: FactorValue[] = [];
-      for (const pair of pairs.values()) for (const value of valuesOf(pair)) out.push(value);
-      // Sorting the output (not the input) gives one canonical order for every store.
-      return out.sort(compareFactorValues);
+      for (const userId of [...users.keys()].sort(byCodeUnit)) {
+        const paths = users.get(userId) as Map<string, PairGroup>;
+        for (const path of [...paths.keys()].sort(byCodeUnit)) {
+          for (const value of valuesOf(paths.get(path) as PairGroup)) out.push(value);
+        }
+      }
+      return out;
     },
   };
 }

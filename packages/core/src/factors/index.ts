@@ -46,6 +46,7 @@ export {
   computeFactors,
   createFactorEngine,
   type FactorEngine,
+  parseEventTime,
   type ResolvedFactorWindow,
   resolveFactorWindow,
 } from './engine.js';

@@ -223,3 +223,27 @@ describe('property: input order and batching never change the factors', () => {
     );
   });
 });
+
+describe('parseEventTime', () => {
+  it('agrees with Date.parse on canonical, offset and malformed times', async () => {
+    const { parseEventTime } = await import('@factoredui/core');
+    fc.assert(
+      fc.property(fc.integer({ min: -62_000_000_000_000, max: 250_000_000_000_000 }), (ms) => {
+        const text = new Date(ms).toISOString();
+        expect(parseEventTime(text)).toBe(Date.parse(text));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const text of [
+      '2026-01-08T01:00:00+01:00',
+      '2026-01-31T23:59:59.999Z',
+      '2026-02-30T00:00:00.000Z',
+      '2026-13-01T00:00:00.000Z',
+      '2026-01-0xT00:00:00.000Z',
+      '2026-01-08T24:00:00.000Z',
+      '2026-01-08T00:00:00.123456Z',
+      'not a time at all',
+    ])
+      expect(Object.is(parseEventTime(text), Date.parse(text)), text).toBe(true);
+  });
+});

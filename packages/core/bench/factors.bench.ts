@@ -1,0 +1,168 @@
+/**
+ * Factor engine: throughput of the streaming reference engine at 1M events (in time order per
+ * session, and fully shuffled, the worst case for the hesitation buffers), its peak heap
+ * growth while streaming, and the cost of component aggregates over its output.
+ *
+ * Events are generated deterministically (seeded): 10,000 users x 5 sessions x 20 events on
+ * 24 component paths, spread over 10 days so about 30% fall outside the 7-day window.
+ */
+import type { BenchRecord, BenchSuite } from '../../../scripts/bench-types.js';
+import type { FactoredEvent } from '../src/capture/types.js';
+import { aggregateFactorValues } from '../src/factors/aggregates.js';
+import { createSeededRandom } from '../src/factors/clusters.js';
+import { createFactorEngine } from '../src/factors/engine.js';
+
+const EVENTS = 1_000_000;
+const USERS = 10_000;
+const SESSIONS_PER_USER = 5;
+const EVENTS_PER_SESSION = EVENTS / USERS / SESSIONS_PER_USER;
+const AS_OF_MS = Date.parse('2026-01-11T00:00:00.000Z');
+const SPAN_MS = 10 * 24 * 60 * 60 * 1000;
+const TYPES: FactoredEvent['type'][] = [
+  'impression',
+  'click',
+  'click',
+  'scroll',
+  'scroll',
+  'input',
+  'focus',
+  'blur',
+  'submit',
+  'navigation',
+  'error',
+  'rage_click',
+  'dead_click',
+  'scroll_reversal',
+  'visibility',
+  'custom',
+];
+
+const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+
+/** 1M events, in time order within each session (the usual arrival order). */
+function generate(): FactoredEvent[] {
+  const random = createSeededRandom(20260111);
+  const paths = Array.from({ length: 24 }, (_, i) => `shop/page-${i % 6}/component-${i}/el`);
+  const events: FactoredEvent[] = new Array(EVENTS);
+  let n = 0;
+  for (let u = 0; u < USERS; u += 1) {
+    const userId = `00000000-0000-4000-8000-${hex(u, 12)}`;
+    for (let s = 0; s < SESSIONS_PER_USER; s += 1) {
+      const sessionId = `${hex(u, 8)}-0000-4000-9000-${hex(s, 12)}`;
+      let t = AS_OF_MS - Math.floor(random() * SPAN_MS);
+      const path = paths[Math.floor(random() * paths.length)] as string;
+      for (let e = 0; e < EVENTS_PER_SESSION; e += 1) {
+        t += 50 + Math.floor(random() * 4000);
+        const type = TYPES[Math.floor(random() * TYPES.length)] as FactoredEvent['type'];
+        const payload: FactoredEvent['payload'] =
+          type === 'impression'
+            ? { component_depth: 3 + (u % 4), sibling_count: s, form_field_count: 4 }
+            : type === 'navigation'
+              ? { action: random() < 0.5 ? 'complete' : 'back' }
+              : {};
+        events[n] = {
+          id: `${hex(n, 8)}-0000-7000-8000-${hex(u, 12)}`,
+          sessionId,
+          userId,
+          type,
+          path: e % 7 === 6 ? (paths[(u + e) % paths.length] as string) : path,
+          payload,
+          createdAt: new Date(t).toISOString(),
+        };
+        n += 1;
+      }
+    }
+  }
+  return events;
+}
+
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const random = createSeededRandom(seed);
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** Streams `events` through a fresh engine; returns seconds and peak heap growth in bytes. */
+function run(events: readonly FactoredEvent[]): { seconds: number; peak: number; values: number } {
+  gc?.();
+  const baseline = process.memoryUsage().heapUsed;
+  let peak = 0;
+  // CPU time (user + system) of this process: the machine may be shared, and wall time would
+  // then measure the neighbours.
+  const start = process.cpuUsage();
+  const engine = createFactorEngine({ asOf: new Date(AS_OF_MS).toISOString() });
+  for (let i = 0; i < events.length; i += 1) {
+    engine.add(events[i] as FactoredEvent);
+    if ((i & 0xffff) === 0) peak = Math.max(peak, process.memoryUsage().heapUsed - baseline);
+  }
+  const values = engine.result();
+  const used = process.cpuUsage(start);
+  const seconds = (used.user + used.system) / 1e6;
+  peak = Math.max(peak, process.memoryUsage().heapUsed - baseline);
+  return { seconds, peak, values: values.length };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+const suite: BenchSuite = {
+  title: 'Factor engine (reference, streaming)',
+  async run(): Promise<BenchRecord[]> {
+    const ordered = generate();
+    const scrambled = shuffled(ordered, 7);
+    run(ordered.slice(0, 100_000)); // warm-up
+    const inOrder = [run(ordered), run(ordered), run(ordered)];
+    const outOfOrder = [run(scrambled), run(scrambled), run(scrambled)];
+    const engine = createFactorEngine({ asOf: new Date(AS_OF_MS).toISOString() });
+    engine.addAll(ordered);
+    const values = engine.result();
+    const aggStart = performance.now();
+    const aggregates = aggregateFactorValues(values);
+    const aggMs = performance.now() - aggStart;
+    const mb = (bytes: number) => bytes / 2 ** 20;
+    const note = `${EVENTS.toLocaleString('en-US')} events, ${engine.eventsInWindow.toLocaleString('en-US')} in window, ${engine.pairCount.toLocaleString('en-US')} (user, path) pairs, ${values.length.toLocaleString('en-US')} values; CPU time, median of 3`;
+    return [
+      {
+        name: 'events/s, arrival in time order per session',
+        value: EVENTS / median(inOrder.map((r) => r.seconds)),
+        unit: 'events/s',
+        better: 'higher',
+        notes: note,
+      },
+      {
+        name: 'events/s, fully shuffled arrival',
+        value: EVENTS / median(outOfOrder.map((r) => r.seconds)),
+        unit: 'events/s',
+        better: 'higher',
+        notes: 'same events, random order: hesitation buffers sorted at the end',
+      },
+      {
+        name: 'peak heap growth while streaming 1M events',
+        value: mb(median(inOrder.map((r) => r.peak))),
+        unit: 'MB',
+        better: 'lower',
+        notes: `engine state only (input array excluded); ${gc ? 'after gc' : 'run without --expose-gc: noisy'}`,
+      },
+      {
+        name: 'peak heap growth, shuffled arrival',
+        value: mb(median(outOfOrder.map((r) => r.peak))),
+        unit: 'MB',
+        better: 'lower',
+      },
+      {
+        name: 'component aggregates over the result',
+        value: aggMs,
+        unit: 'ms',
+        better: 'lower',
+        notes: `${values.length.toLocaleString('en-US')} values -> ${aggregates.length} aggregates`,
+      },
+    ];
+  },
+};
+
+export default suite;
