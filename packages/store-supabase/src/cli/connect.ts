@@ -104,9 +104,9 @@ export async function connect(io: CliIo, args: ParsedCommand): Promise<Connectio
     return {
       store: createSupabaseStore(client, { role: 'service' }),
       describe: `Supabase ${url}`,
-      close: async () => {
-        await client.removeAllChannels();
-      },
+      // Nothing to release: the CLI opens no realtime channel, and `removeAllChannels()` would
+      // start realtime's disconnect timer and keep the process alive for seconds.
+      close: async () => undefined,
     };
   }
   if (url && !key) {

@@ -3,30 +3,40 @@ import type { RealtimeChannel } from '@supabase/supabase-js';
 import type { SupabaseClientLike } from './client.js';
 
 /**
- * The tables of schema `factoredui` whose changes make up each topic, and the column that
- * names the changed thing (`StoreChange.key`). `events` is not in the `supabase_realtime`
- * publication by default (its volume would make every insert a realtime fan-out); add it with
- * `alter publication supabase_realtime add table factoredui.events` to receive that topic.
+ * The tables of schema `factoredui` whose changes make up each topic, and the column that names
+ * the changed thing (`StoreChange.key`), matching the direct-SQL transport's NOTIFY triggers so
+ * both transports report the same changes. The migrations add these tables to the
+ * `supabase_realtime` publication. Supabase Realtime reports one change per row (a batch of
+ * events is one notification per event); `events` and `factors` carry no key, as over direct
+ * SQL, where they notify once per statement.
  */
-export const TOPIC_TABLES: Readonly<Record<StoreTopic, readonly { table: string; key: string }[]>> =
-  {
-    events: [{ table: 'events', key: 'session_id' }],
-    factors: [{ table: 'factors', key: 'user_id' }],
-    experiments: [{ table: 'experiments', key: 'id' }],
-    assignments: [{ table: 'assignments', key: 'experiment_id' }],
-    governance: [{ table: 'governance_log', key: 'experiment_id' }],
-    specs: [
-      { table: 'specs', key: 'name' },
-      { table: 'spec_pointers', key: 'name' },
-    ],
-  };
+export const TOPIC_TABLES: Readonly<
+  Record<StoreTopic, readonly { table: string; key: string | null }[]>
+> = {
+  events: [{ table: 'events', key: null }],
+  factors: [{ table: 'factors', key: null }],
+  experiments: [{ table: 'experiments', key: 'id' }],
+  assignments: [
+    { table: 'assignments', key: 'user_id' },
+    { table: 'exposures', key: 'user_id' },
+  ],
+  governance: [
+    { table: 'governance_log', key: 'experiment_id' },
+    { table: 'thresholds', key: 'experiment_id' },
+  ],
+  specs: [
+    { table: 'specs', key: 'name' },
+    { table: 'spec_pointers', key: 'name' },
+  ],
+};
 
 let channelCounter = 0;
 
 function keyOf(
   payload: { new?: Record<string, unknown>; old?: Record<string, unknown> },
-  column: string,
+  column: string | null,
 ): string | undefined {
+  if (column === null) return undefined;
   const value = payload.new?.[column] ?? payload.old?.[column];
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }

@@ -1,9 +1,17 @@
 import { PGlite } from '@electric-sql/pglite';
 import { migrate } from '../../src/migrate.js';
 
-/** A PGlite database (in memory, or on disk at `dataDir`) with the factoredui schema. */
-export async function createMigratedPglite(dataDir?: string): Promise<PGlite> {
+/**
+ * A PGlite database (in memory, or on disk at `dataDir`) with the factoredui schema. With
+ * `realtime`, the publication `supabase_realtime` is created first, as on Supabase, so the
+ * migrations add their tables to it.
+ */
+export async function createMigratedPglite(
+  dataDir?: string,
+  options: { realtime?: boolean } = {},
+): Promise<PGlite> {
   const db = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
+  if (options.realtime) await db.exec('create publication supabase_realtime');
   await migrate(db, { bootstrap: true });
   return db;
 }

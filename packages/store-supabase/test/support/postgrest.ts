@@ -22,7 +22,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { PGlite } from '@electric-sql/pglite';
 import { type JwtClaims, JwtError, signJwt, verifyJwt } from './postgrest-jwt.js';
+import { attachRealtime, type RealtimeEndpoint } from './postgrest-realtime.js';
 
 /** The slice of PGlite (or a pg adapter) the endpoint needs. */
 export interface PostgrestDatabase {
@@ -44,6 +46,11 @@ export interface PostgrestServerOptions {
   schemas?: readonly string[];
   /** Role used when a token has no `role` claim (`db-anon-role`). Default `anon`. */
   anonRole?: string;
+  /**
+   * Also serve Supabase Realtime (`postgres_changes`) from this PGlite database, for the tables
+   * of publication `supabase_realtime` (see `postgrest-realtime.ts`).
+   */
+  realtime?: PGlite;
 }
 
 /** A running endpoint. */
@@ -58,6 +65,8 @@ export interface PostgrestServer {
   serviceRoleKey: string;
   /** An access token for `userId` with role `authenticated`, valid for an hour. */
   userToken(userId: string, extraClaims?: JwtClaims): string;
+  /** The realtime endpoint, when the `realtime` option was given. */
+  realtime: RealtimeEndpoint | undefined;
   /** Number of RPC requests served so far (for tests that assert a round trip happened). */
   requestCount(): number;
   /** Stops the server. */
@@ -396,6 +405,9 @@ export async function startPostgrestServer(
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const realtime = options.realtime
+    ? await attachRealtime(server, options.realtime, jwtSecret)
+    : undefined;
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -414,12 +426,15 @@ export async function startPostgrestServer(
         },
         jwtSecret,
       ),
+    realtime,
     requestCount: () => requests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await realtime?.close();
+      await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+    },
   };
 }
 
