@@ -47,12 +47,26 @@ export function murmur3_32(input: string, seed = 0): number {
   const n = input.length;
   for (let i = 0; i < n; i++) {
     let code = input.charCodeAt(i);
+    if (code < 0x80) {
+      // ASCII fast path: one byte, no packing.
+      k |= code << shift;
+      shift += 8;
+      length += 1;
+      if (shift === 32) {
+        k = Math.imul(k, C1);
+        k = (k << 15) | (k >>> 17);
+        k = Math.imul(k, C2);
+        h ^= k;
+        h = (h << 13) | (h >>> 19);
+        h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+        k = 0;
+        shift = 0;
+      }
+      continue;
+    }
     let bytes: number; // up to 4 UTF-8 bytes packed little-endian (first byte lowest)
     let count: number;
-    if (code < 0x80) {
-      bytes = code;
-      count = 1;
-    } else if (code < 0x800) {
+    if (code < 0x800) {
       bytes = 0xc0 | (code >> 6) | ((0x80 | (code & 0x3f)) << 8);
       count = 2;
     } else {
