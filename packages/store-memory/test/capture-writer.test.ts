@@ -211,6 +211,41 @@ describe('event writer: failures and recovery', () => {
     expect(await storedIds(inner)).toEqual([...before, ...after].sort());
   });
 
+  it('survives a corrupt persisted queue and discards persisted events it could never write', async () => {
+    const inner = createMemoryStore({ userId: USER });
+    const corrupt = createMemoryKVStorage({ [DEFAULT_QUEUE_STORAGE_KEY]: '{"v":1,"events":[' });
+    const fresh = createEventWriter({ store: inner, storage: corrupt, autoFlush: false });
+    fresh.startSession(SESSION);
+    enqueueMany(fresh, 1);
+    expect(await fresh.flush()).toMatchObject({ ok: true, written: 1 });
+
+    const orphan = {
+      id: '019b8d99-0000-7000-8000-000000000001',
+      sessionId: '00000000-0000-4000-8000-000000000009',
+      type: 'click',
+      path: 'a/b',
+      payload: {},
+      createdAt: '2026-01-05T10:00:00.000Z',
+    };
+    const storage = createMemoryKVStorage({
+      [DEFAULT_QUEUE_STORAGE_KEY]: JSON.stringify({
+        v: 1,
+        events: [orphan],
+        sessions: [],
+        dropped: 0,
+      }),
+    });
+    const phases: string[] = [];
+    const writer = createEventWriter({
+      store: inner,
+      storage,
+      onError: (_e, info) => phases.push(info.phase),
+    });
+    await writer.ready;
+    expect(writer.getStats()).toMatchObject({ queued: 0, rejected: 1 });
+    expect(phases).toEqual(['load']);
+  });
+
   it('drops the oldest events when the queue is full and reports how many', async () => {
     const storage = createMemoryKVStorage();
     const inner = createMemoryStore({ userId: USER });

@@ -336,9 +336,9 @@ export function createWebAdapter(options: WebAdapterOptions = {}): CaptureAdapte
       { detector: ScrollReversalDetector | null; lastEmitAt: number }
     >();
     const scrolled = new Set<EventTarget>();
-    let _scrollTimer: ReturnType<typeof setTimeout> | null = null;
+    let sampling = false;
     const sampleScroll = () => {
-      _scrollTimer = null;
+      sampling = false;
       const at = now();
       for (const target of scrolled) {
         const isPage = target === doc || target === doc.documentElement || target === doc.body;
@@ -483,7 +483,10 @@ export function createWebAdapter(options: WebAdapterOptions = {}): CaptureAdapte
       if (pending.length > 0) quickActivity(at);
       else lastQuickActivityAt = at;
       if (event.target) scrolled.add(event.target);
-      _scrollTimer ??= later(sampleScroll, scrollSampleMs);
+      if (!sampling) {
+        sampling = true;
+        later(sampleScroll, scrollSampleMs);
+      }
     };
     const onSelection = () => {
       const at = now();

@@ -247,11 +247,12 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
     }
     // Keep persisted events whose session is known (anything else could never be written),
     // older than what this run has queued already, without repeating an id.
-    const known = new Set(queue.map((event) => event.id));
-    const restored = parsed.events.filter(
-      (event) => isUuid(event?.id) && sessions.has(event.sessionId) && !known.has(event.id),
+    const writable = parsed.events.filter(
+      (event) => isUuid(event?.id) && sessions.has(event.sessionId),
     );
-    const lost = parsed.events.length - restored.length;
+    const known = new Set(queue.map((event) => event.id));
+    const restored = writable.filter((event) => !known.has(event.id));
+    const lost = parsed.events.length - writable.length;
     if (lost > 0) {
       rejected += lost;
       onError(
