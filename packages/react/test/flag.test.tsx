@@ -11,7 +11,9 @@ import { FactoredProvider, type UseFlagResult, useFlag } from '@factoredui/react
 import type { MemoryStore } from '@factoredui/store-memory';
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode } from 'react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { hydrateRoot, type Root } from 'react-dom/client';
+import { renderToString } from 'react-dom/server';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createStores } from './helpers.js';
 
 afterEach(cleanup);
@@ -92,6 +94,38 @@ describe('useFlag', () => {
     const exposures = await service.listExposures({ experimentId: experiment.id });
     expect(exposures).toHaveLength(1);
     expect(exposures[0]).toMatchObject({ userId: 'user-1', variantKey: expected.variantKey });
+  });
+
+  it('hydrates server markup without a mismatch or a loading flash', async () => {
+    const { user, service } = createStores();
+    await runningExperiment(service);
+    const server = createFlagClient({ store: user });
+    await server.ready();
+    const expected = server.evaluate('cta-copy');
+    await waitFor(async () =>
+      expect(await service.listAssignments({ userId: 'user-1' })).toHaveLength(1),
+    );
+    const bootstrap = JSON.parse(JSON.stringify(serializeFlagState(server)));
+    server.destroy();
+    const renders: UseFlagResult[] = [];
+    const tree = (
+      <FactoredProvider store={user} capture={false} flagBootstrap={bootstrap}>
+        <Cta renders={renders} />
+      </FactoredProvider>
+    );
+    const container = document.createElement('div');
+    container.innerHTML = renderToString(tree);
+    document.body.append(container);
+    expect(container.textContent).toBe(String(expected.config?.label));
+    const recoverable = vi.fn();
+    let root: Root | undefined;
+    await act(async () => {
+      root = hydrateRoot(container, tree, { onRecoverableError: recoverable });
+    });
+    expect(recoverable).not.toHaveBeenCalled();
+    expect(renders.every((r) => !r.isLoading && r.variantKey === expected.variantKey)).toBe(true);
+    act(() => root!.unmount());
+    container.remove();
   });
 
   it('loads without a bootstrap, then renders the sticky variant', async () => {
