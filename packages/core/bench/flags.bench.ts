@@ -6,7 +6,7 @@
  * rounds. Also the flag client's cached evaluation (one user, repeated renders) and the heap
  * each evaluator retains after a million users.
  */
-import { GrowthBookClient } from '@growthbook/growthbook';
+import { GrowthBookClient, type Experiment as GrowthBookExperiment } from '@growthbook/growthbook';
 import type { BenchRecord, BenchSuite } from '../../../scripts/bench-types.js';
 import { createFlagClient } from '../src/experiments/client.js';
 import { decideFlag } from '../src/experiments/decide.js';
@@ -36,7 +36,7 @@ const experiment: Experiment = {
   endedAt: null,
 };
 
-const gbExperiment = {
+const gbExperiment: GrowthBookExperiment<{ label: string }> = {
   key: 'checkout-button',
   variations: [{ label: 'Continue' }, { label: 'Pay now' }],
   weights: [0.5, 0.5],
