@@ -1,8 +1,19 @@
-import { type FactoredEvent, type FactoredStore, isFactoredError } from '@factoredui/core';
+import {
+  type ExperimentDefinition,
+  type FactoredEvent,
+  type FactoredStore,
+  isFactoredError,
+  type NewExperiment,
+  validateExperimentDefinition,
+} from '@factoredui/core';
 import { TEST_USERS, testUuid } from '@factoredui/core/testing';
 import { createPostgresStore } from '@factoredui/store-supabase';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPGliteDatabase, type TestDatabase } from './harness/databases.js';
+
+/** A complete definition, as core's createExperiment hands it to the store. */
+const definition = (input: NewExperiment): ExperimentDefinition =>
+  validateExperimentDefinition(input);
 
 /** Strings that break naive SQL building, JSON handling or text encodings. */
 const HOSTILE = [
@@ -79,15 +90,17 @@ describe('injection and hostile input (PGlite)', () => {
 
   it('stores hostile experiment names, descriptions and variant configs verbatim', async () => {
     for (const [i, text] of HOSTILE.entries()) {
-      const stored = await service.insertExperiment({
-        name: `${i} ${text}`,
-        description: text,
-        path: 'flow/page',
-        variants: [
-          { key: 'control', weight: 50, config: { text } },
-          { key: 'treatment', weight: 50 },
-        ],
-      });
+      const stored = await service.insertExperiment(
+        definition({
+          name: `${i} ${text}`,
+          description: text,
+          path: 'flow/page',
+          variants: [
+            { key: 'control', weight: 50, config: { text } },
+            { key: 'treatment', weight: 50 },
+          ],
+        }),
+      );
       const read = await service.getExperiment(`${i} ${text}`);
       expect(read).toEqual(stored);
       expect(read.description).toBe(text);
@@ -101,7 +114,7 @@ describe('injection and hostile input (PGlite)', () => {
       spec: {
         spec_version: 1,
         renderer_min: 1,
-        root: { id: 'r', type: 'text', props: { text: HOSTILE[0] } },
+        root: { id: 'r', type: 'text', props: { text: "'; drop table x; --" } },
       },
       spec_hash: 'a'.repeat(64),
       signature: 'b'.repeat(128),
@@ -140,15 +153,17 @@ describe('injection and hostile input (PGlite)', () => {
   });
 
   it('stores a 1 MB experiment description verbatim', async () => {
-    const stored = await service.insertExperiment({
-      name: 'big',
-      description: ONE_MB,
-      path: 'flow/page',
-      variants: [
-        { key: 'control', weight: 50 },
-        { key: 'treatment', weight: 50 },
-      ],
-    });
+    const stored = await service.insertExperiment(
+      definition({
+        name: 'big',
+        description: ONE_MB,
+        path: 'flow/page',
+        variants: [
+          { key: 'control', weight: 50 },
+          { key: 'treatment', weight: 50 },
+        ],
+      }),
+    );
     expect((await service.getExperiment(stored.id)).description).toBe(ONE_MB);
   });
 

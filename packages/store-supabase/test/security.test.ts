@@ -1,9 +1,12 @@
 import {
+  type ExperimentDefinition,
   type FactoredError,
   type FactoredEvent,
   type FactoredStore,
   isFactoredError,
+  type NewExperiment,
   type NewSession,
+  validateExperimentDefinition,
 } from '@factoredui/core';
 import { TEST_USERS, testUuid } from '@factoredui/core/testing';
 import { createPostgresStore } from '@factoredui/store-supabase';
@@ -19,6 +22,10 @@ const A = TEST_USERS.alice;
 const B = TEST_USERS.bob;
 const AS_OF = '2026-01-05T12:00:00.000Z';
 const PATH = 'shop/checkout/pay/submit';
+
+/** A complete definition, as core's createExperiment hands it to the store. */
+const definition = (input: NewExperiment): ExperimentDefinition =>
+  validateExperimentDefinition(input);
 
 async function codeOf(promise: Promise<unknown>): Promise<FactoredError['code'] | 'resolved'> {
   try {
@@ -82,14 +89,16 @@ function securitySuite(name: string, open: () => Promise<TestDatabase>): void {
       const sb = session(B, 1);
       await bob.startSession(sb);
       await bob.insertEvents([event(sb, 'impression'), event(sb), event(sb, 'error')]);
-      const experiment = await service.insertExperiment({
-        name: 'security-exp',
-        path: PATH,
-        variants: [
-          { key: 'control', weight: 50 },
-          { key: 'treatment', weight: 50 },
-        ],
-      });
+      const experiment = await service.insertExperiment(
+        definition({
+          name: 'security-exp',
+          path: PATH,
+          variants: [
+            { key: 'control', weight: 50 },
+            { key: 'treatment', weight: 50 },
+          ],
+        }),
+      );
       experimentId = experiment.id;
       await service.transitionExperiment(experimentId, { from: 'draft', to: 'running' });
       await bob.recordAssignment({
@@ -228,7 +237,7 @@ function securitySuite(name: string, open: () => Promise<TestDatabase>): void {
       });
 
       it('cannot write experiments', async () => {
-        const definition = {
+        const forged = {
           name: 'forged',
           path: PATH,
           variants: [
@@ -236,7 +245,7 @@ function securitySuite(name: string, open: () => Promise<TestDatabase>): void {
             { key: 'b', weight: 50 },
           ],
         };
-        expect(await codeOf(alice.insertExperiment(definition))).toBe('unauthorized');
+        expect(await codeOf(alice.insertExperiment(definition(forged)))).toBe('unauthorized');
         expect(
           await codeOf(
             alice.transitionExperiment(experimentId, { from: 'running', to: 'stopped' }),

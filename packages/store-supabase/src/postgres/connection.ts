@@ -16,11 +16,6 @@ export interface SqlQueryable {
 /** A `pg` client checked out of a pool. */
 export interface PgPoolClientLike extends SqlQueryable {
   release(error?: Error | boolean): void;
-  on?(
-    event: 'notification',
-    listener: (message: { channel: string; payload?: string }) => void,
-  ): unknown;
-  removeListener?(event: 'notification', listener: (...args: never[]) => void): unknown;
 }
 
 /** A `pg` `Pool` (node-postgres). */
@@ -29,13 +24,19 @@ export interface PgPoolLike extends SqlQueryable {
   readonly totalCount: number;
 }
 
-/** A connected `pg` `Client` (node-postgres). */
-export interface PgClientLike extends SqlQueryable {
-  on?(
+/** A connected `pg` `Client` (node-postgres). Its `notification` events carry LISTEN/NOTIFY. */
+export type PgClientLike = SqlQueryable;
+
+/** The event-emitter side of a `pg` client, used for LISTEN/NOTIFY. */
+export interface NotificationEmitter {
+  on(
     event: 'notification',
     listener: (message: { channel: string; payload?: string }) => void,
   ): unknown;
-  removeListener?(event: 'notification', listener: (...args: never[]) => void): unknown;
+  removeListener(
+    event: 'notification',
+    listener: (message: { channel: string; payload?: string }) => void,
+  ): unknown;
 }
 
 /** A PGlite instance (`@electric-sql/pglite`). */

@@ -6,6 +6,7 @@ import { createSqlStore } from '../sql-store.js';
 import {
   connectionKind,
   inTransaction,
+  type NotificationEmitter,
   type PGliteLike,
   type PgClientLike,
   type PgPoolClientLike,
@@ -151,10 +152,14 @@ function listen(
     const onNotification = (message: { channel: string; payload?: string }) => {
       if (message.channel === channel) deliver(message.payload);
     };
-    client.on?.('notification', onNotification);
+    const emitter = client as unknown as Partial<NotificationEmitter>;
+    if (typeof emitter.on !== 'function') {
+      throw new Error('this connection cannot receive notifications (no on("notification"))');
+    }
+    emitter.on('notification', onNotification);
     await client.query(`listen ${channel}`);
     return async () => {
-      client.removeListener?.('notification', onNotification as (...args: never[]) => void);
+      emitter.removeListener?.('notification', onNotification);
       if (kind === 'pool') {
         await client.query(`unlisten ${channel}`).catch(() => undefined);
         (client as PgPoolClientLike).release();
