@@ -166,14 +166,14 @@ const suite: BenchSuite = {
       },
       {
         name: 'capture listener overhead per click',
-        value: Math.max(0, median(listener) - median(bare)),
+        value: median(listener) - median(bare),
         unit: 'µs/click',
         better: 'lower',
-        notes: 'listener-only minus no capture',
+        notes: 'listener-only minus no capture; within run-to-run noise when near 0 or negative',
       },
       {
         name: 'capture total per click incl. deferred work',
-        value: Math.max(0, median(full) - median(bareDeferred)),
+        value: median(full) - median(bareDeferred),
         unit: 'µs/click',
         better: 'lower',
         notes: 'path resolution, rage/dead detectors and emit, run in a microtask after dispatch',
