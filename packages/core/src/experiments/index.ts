@@ -45,7 +45,7 @@ export {
 export type * from './types.js';
 export {
   CONTROL_VARIANT,
-  MAX_NAME_LENGTH,
+  MAX_EXPERIMENT_NAME_LENGTH,
   validateExperimentDefinition,
 } from './validate.js';
 export { compareVersions } from './version.js';

@@ -7,7 +7,7 @@ import { normalizeTargetingRule } from './targeting.js';
 import type { ExperimentDefinition, NewExperiment, TargetingRule, Variant } from './types.js';
 
 /** Longest accepted experiment name, variant key or seed. */
-export const MAX_NAME_LENGTH = 200;
+export const MAX_EXPERIMENT_NAME_LENGTH = 200;
 /** The variant every experiment must have. */
 export const CONTROL_VARIANT = 'control';
 
@@ -21,7 +21,8 @@ function fail(field: string, message: string): never {
 function checkName(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.trim().length === 0)
     fail(field, `a non-empty string is required, got ${JSON.stringify(value)}`);
-  if (value.length > MAX_NAME_LENGTH) fail(field, `at most ${MAX_NAME_LENGTH} characters`);
+  if (value.length > MAX_EXPERIMENT_NAME_LENGTH)
+    fail(field, `at most ${MAX_EXPERIMENT_NAME_LENGTH} characters`);
   if (CONTROL_CHARS.test(value)) fail(field, 'control characters are not allowed');
   return value;
 }
