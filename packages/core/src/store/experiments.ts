@@ -21,7 +21,8 @@ import type {
  * id as key.
  *
  * Access (row-level security on Supabase): definitions are readable by every role except
- * `anon`, writable only by the service role (`unauthorized` otherwise). A user store reads and
+ * `anon` (for whom they are invisible: empty lists, `not_found`), writable only by the service
+ * role (`unauthorized` otherwise). A user store reads and
  * writes only its own assignments and exposures; the service role reads and writes all.
  */
 export interface ExperimentCapability {
@@ -49,7 +50,10 @@ export interface ExperimentCapability {
   /** Experiment by id or unique name. `not_found` otherwise (and for the `anon` role). */
   getExperiment(idOrName: string): Promise<Experiment>;
 
-  /** Experiments filtered by status and/or path, ordered by `createdAt`, then `id`. */
+  /**
+   * Experiments filtered by status and/or path, ordered by `createdAt`, then `id`. Empty for
+   * the `anon` role.
+   */
   listExperiments(query?: {
     status?: readonly ExperimentStatus[];
     path?: ComponentPath;
@@ -97,7 +101,8 @@ export interface ExperimentCapability {
   recordExposure(exposure: Exposure): Promise<{ recorded: boolean }>;
 
   /**
-   * Exposures filtered by user and/or experiment, ordered by `exposedAt`, then session id.
+   * Exposures filtered by user and/or experiment, ordered by `exposedAt`, then session id,
+   * user id, experiment id.
    * Visibility as {@link ExperimentCapability.listAssignments}.
    */
   listExposures(query?: { userId?: string; experimentId?: string }): Promise<Exposure[]>;

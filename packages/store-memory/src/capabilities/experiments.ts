@@ -61,13 +61,9 @@ function findExperiment(tables: MemoryTables, idOrName: string): Experiment | un
   return undefined;
 }
 
-function assertCanRead(access: Access): void {
-  if (access.identity.role === 'anon') {
-    throw new FactoredError(
-      'unauthorized',
-      'experiment definitions are not readable without a user.',
-    );
-  }
+/** Definitions are invisible to the anon role (as under row-level security). */
+function canReadDefinitions(access: Access): boolean {
+  return access.identity.role !== 'anon';
 }
 
 function summarize(
@@ -196,7 +192,7 @@ export function experimentsCapability({
 
     async getExperiment(idOrName) {
       const access = await getAccess();
-      if (access.identity.role === 'anon') throw notFound(idOrName);
+      if (!canReadDefinitions(access)) throw notFound(idOrName);
       const experiment = findExperiment(db.tables, idOrName);
       if (!experiment) throw notFound(idOrName);
       return clone(experiment);
@@ -204,7 +200,7 @@ export function experimentsCapability({
 
     async listExperiments(query = {}) {
       const access = await getAccess();
-      assertCanRead(access);
+      if (!canReadDefinitions(access)) return [];
       const result = [...db.tables.experiments.values()]
         .filter(
           (e) =>
@@ -364,18 +360,26 @@ export function experimentsCapability({
             ? a.exposedAt < b.exposedAt
               ? -1
               : 1
-            : a.sessionId < b.sessionId
-              ? -1
-              : a.sessionId > b.sessionId
-                ? 1
-                : 0,
+            : a.sessionId !== b.sessionId
+              ? a.sessionId < b.sessionId
+                ? -1
+                : 1
+              : a.userId !== b.userId
+                ? a.userId < b.userId
+                  ? -1
+                  : 1
+                : a.experimentId < b.experimentId
+                  ? -1
+                  : a.experimentId > b.experimentId
+                    ? 1
+                    : 0,
         );
       return clone(result);
     },
 
     async getExperimentSummaries(filters = {}) {
       const access = await getAccess();
-      assertCanRead(access);
+      if (!canReadDefinitions(access)) return [];
       return [...db.tables.experiments.values()]
         .filter((e) => matchesFilters(e, filters))
         .sort(byCreation)
@@ -384,9 +388,8 @@ export function experimentsCapability({
 
     async getExperimentSummary(experimentId) {
       const access = await getAccess();
-      assertCanRead(access);
       const experiment = db.tables.experiments.get(experimentId);
-      if (!experiment) throw notFound(experimentId);
+      if (!experiment || !canReadDefinitions(access)) throw notFound(experimentId);
       return summarize(db.tables, access, experiment);
     },
   };
