@@ -60,6 +60,7 @@ export {
   type PropDefinition,
   type PropKind,
 } from './node-types.js';
+export { type PublishSpecOptions, publishSpec } from './publish.js';
 export { buildSpecJsonSchema, type JsonSchema, SPEC_JSON_SCHEMA } from './schema.js';
 export {
   bytesToBase64url,

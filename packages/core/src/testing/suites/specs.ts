@@ -113,6 +113,21 @@ export function specsConformance(ctx: SuiteContext): void {
       expect(await verifier.verify(byVersion.envelope)).toEqual({ ok: true, keyId: 'conformance' });
     });
 
+    it('numbers concurrent saves without gaps or duplicates', async () => {
+      const store = await ctx.service();
+      const envelopes = await Promise.all([1, 2, 3, 4, 5].map((n) => signed(`c${n}`)));
+      const saved = await Promise.all(
+        envelopes.map((envelope) => store.saveSpec({ name: 'home', platform: 'web', envelope })),
+      );
+      expect(saved.map((s) => s.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+      const versions = await store.listSpecVersions({ name: 'home', platform: 'web' });
+      expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5]);
+      for (const stored of saved) {
+        const again = versions.find((v) => v.version === stored.version);
+        expect(again?.envelope.spec_hash).toBe(stored.envelope.spec_hash);
+      }
+    });
+
     it('does not activate on save; activation points at a version and can move back', async () => {
       const store = await ctx.service();
       expect(await store.getActiveSpec({ name: 'home', platform: 'web' })).toBeNull();
