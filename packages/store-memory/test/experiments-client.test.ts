@@ -367,6 +367,7 @@ describe('flag client', () => {
     fail = false;
     await client.refresh();
     expect(client.getSnapshot()).toMatchObject({ status: 'ready', error: null });
+    await expect(client.ready()).resolves.toBeUndefined();
     const variant = client.evaluate('pay-button-copy').variantKey;
     fail = true;
     await expect(client.refresh()).rejects.toMatchObject({ code: 'unavailable' });
@@ -397,6 +398,24 @@ describe('flag client', () => {
     expect(client.evaluate('pay-button-copy').variantKey).toBe('pay-now');
     expect(client.serialize().assignments.map((a) => a.userId)).toEqual([BOB]);
     client.destroy();
+  });
+
+  it('evaluateFlag retries after a failed first load instead of failing forever', async () => {
+    await running();
+    const alice = userStore();
+    let fail = true;
+    const flaky: FactoredStore = {
+      ...alice,
+      listExperiments: async (q) => {
+        if (fail) throw new Error('offline');
+        return alice.listExperiments(q);
+      },
+    };
+    await expect(evaluateFlag(flaky, 'pay-button-copy')).rejects.toMatchObject({
+      code: 'unavailable',
+    });
+    fail = false;
+    expect(await evaluateFlag(flaky, 'pay-button-copy')).toMatchObject({ inExperiment: true });
   });
 
   it('needs a user: a service store without userId is an error', async () => {

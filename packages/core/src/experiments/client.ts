@@ -159,6 +159,7 @@ function assertSerializedState(value: unknown): asserts value is SerializedFlagS
     s.v !== 1 ||
     typeof s.userId !== 'string' ||
     typeof s.savedAt !== 'string' ||
+    !Number.isFinite(Date.parse(s.savedAt)) ||
     !Array.isArray(s.experiments) ||
     !Array.isArray(s.assignments) ||
     !Array.isArray(s.factors)
@@ -229,12 +230,29 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
 
   let readyResolve: () => void = () => {};
   let readyReject: (error: FactoredError) => void = () => {};
-  let readyPromise = new Promise<void>((resolve, reject) => {
-    readyResolve = resolve;
-    readyReject = reject;
-  });
-  // A rejected ready() nobody awaits must not become an unhandled rejection.
-  readyPromise.catch(() => {});
+  let readyPromise: Promise<void> = Promise.resolve();
+  let readyState: 'pending' | 'resolved' | 'rejected' = 'pending';
+  const resetReady = () => {
+    readyState = 'pending';
+    readyPromise = new Promise<void>((resolve, reject) => {
+      readyResolve = resolve;
+      readyReject = reject;
+    });
+    // A rejected ready() nobody awaits must not become an unhandled rejection.
+    readyPromise.catch(() => {});
+  };
+  /** Settles ready(); after a failed first load, a later success (or failure) replaces it. */
+  const settleReady = (error?: FactoredError) => {
+    if (readyState === 'pending') {
+      if (error) readyReject(error);
+      else readyResolve();
+    } else {
+      readyPromise = error ? Promise.reject(error) : Promise.resolve();
+      readyPromise.catch(() => {});
+    }
+    readyState = error ? 'rejected' : 'resolved';
+  };
+  resetReady();
 
   const update = (patch: Partial<FlagClientSnapshot>) => {
     memo.clear();
@@ -299,7 +317,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
     state = next;
     refused.clear();
     update({ status: 'ready', userId, error: null, loadedAt: now() });
-    readyResolve();
+    settleReady();
     for (const experimentId of [...unsynced]) {
       const local = state.assignments.get(experimentId);
       if (local) writeAssignment(local);
@@ -327,7 +345,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
         if (state) update({ error: failure });
         else {
           update({ status: 'error', error: failure });
-          readyReject(failure);
+          settleReady(failure);
         }
         scheduleTimer(ttlMs);
         throw failure;
@@ -494,7 +512,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
     );
     const savedAt = Date.parse(boot.savedAt);
     snapshot = { status: 'ready', userId, error: null, version: 1, loadedAt: savedAt };
-    readyResolve();
+    settleReady();
     const age = now() - savedAt;
     if (!sameUser || !Number.isFinite(age) || !(age < ttlMs) || requestedUser === undefined) {
       // Re-read soon: the bootstrap is old, or the store's identity must confirm the user.
@@ -526,11 +544,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
       unsynced.clear();
       refused.clear();
       exposed.clear();
-      readyPromise = new Promise<void>((resolve, reject) => {
-        readyResolve = resolve;
-        readyReject = reject;
-      });
-      readyPromise.catch(() => {});
+      resetReady();
       update({ status: 'loading', userId, error: null, loadedAt: null });
       loading = null;
       await refresh();

@@ -34,6 +34,8 @@ export async function evaluateFlag(
   deviceMetadata?: DeviceMetadata,
 ): Promise<FlagEvaluation | null> {
   const client = getSharedFlagClient(store);
+  // After a failed first load, every call retries instead of failing forever.
+  if (client.getSnapshot().status === 'error') await client.refresh();
   await client.ready();
   const context =
     platform === undefined && deviceMetadata === undefined
