@@ -11,6 +11,7 @@ import {
   generateEd25519Keypair,
   type JsonObject,
   type LoadSpecOptions,
+  loadCachedSpec,
   loadSpec,
   type SignedSpecEnvelope,
   type Spec,
@@ -370,6 +371,67 @@ describe('createSpecLoader', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(seen.length).toBe(count);
     loader.destroy();
+  });
+
+  it('shows the verified cached spec while the remote check is in flight', async () => {
+    await publish(bannerSpec('Cached'));
+    await load();
+    await publish(bannerSpec('Fresh'));
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow: FactoredStore = {
+      ...user,
+      getActiveSpec: async (input) => {
+        await gate;
+        return user.getActiveSpec(input);
+      },
+    };
+    const loader = createSpecLoader({
+      store: slow,
+      name: 'banner',
+      platform: 'web',
+      baseline,
+      storage,
+      verifier,
+    });
+    const unsubscribe = loader.subscribe(() => {});
+    await vi.waitFor(() => expect(loader.getSnapshot().source).toBe('cache'));
+    expect(loader.getSnapshot()).toMatchObject({ status: 'loading', version: 1 });
+    expect(loader.getSnapshot().spec).toEqual(bannerSpec('Cached'));
+    release();
+    await vi.waitFor(() => expect(loader.getSnapshot().status).toBe('ready'));
+    expect(loader.getSnapshot()).toMatchObject({ source: 'remote', version: 2 });
+    unsubscribe();
+  });
+
+  it('loadCachedSpec returns the re-verified cached entry without asking the store', async () => {
+    await publish(bannerSpec('Cached'));
+    expect(
+      await loadCachedSpec({
+        store: user,
+        name: 'banner',
+        platform: 'web',
+        baseline,
+        storage,
+        verifier,
+      }),
+    ).toBeNull();
+    await load();
+    const offline: FactoredStore = {
+      ...user,
+      getActiveSpec: () => Promise.reject(new Error('must not be called')),
+    };
+    const cached = await loadCachedSpec({
+      store: offline,
+      name: 'banner',
+      platform: 'web',
+      baseline,
+      storage,
+      verifier,
+    });
+    expect(cached).toMatchObject({ source: 'cache', version: 1, keyId: 'k1' });
   });
 
   it('does not publish a new snapshot when a refresh changes nothing', async () => {

@@ -44,6 +44,7 @@ export {
 export {
   type LoadedSpec,
   type LoadSpecOptions,
+  loadCachedSpec,
   loadSpec,
   type SpecRejection,
   type SpecRejectionReason,
@@ -119,6 +120,8 @@ export {
   SPEC_VERSION,
   type Spec,
   type SpecAction,
+  type SpecChildrenField,
+  type SpecItemTemplateField,
   type SpecNode,
   type SpecNodeBase,
   type SpecNodeOf,

@@ -212,6 +212,26 @@ async function readCache(
   return { ...cached, keyId: verdict.keyId };
 }
 
+/**
+ * The device's cached spec for the slot, re-verified, without asking the store: what a
+ * loader can show at once while the remote check is in flight. `null` when there is no
+ * storage, no entry, or the entry fails verification (it is then deleted).
+ */
+export async function loadCachedSpec(options: LoadSpecOptions): Promise<LoadedSpec | null> {
+  assertSpecSlot(options.name, options.platform);
+  const rejections: SpecRejection[] = [];
+  const cached = await readCache(options, rejections);
+  if (!cached) return null;
+  return {
+    spec: cached.envelope.spec as unknown as Spec,
+    source: 'cache',
+    version: cached.version,
+    envelope: cached.envelope,
+    keyId: cached.keyId,
+    rejections,
+  };
+}
+
 function normalizeArgs(args: unknown[]): LoadSpecOptions {
   if (args.length === 1) return args[0] as LoadSpecOptions;
   const [store, name, platform, baseline, storage, verifier, extra] = args as [
@@ -267,31 +287,34 @@ export async function loadSpec(...args: unknown[]): Promise<LoadedSpec> {
   const pinned = version !== undefined;
   const rejections: SpecRejection[] = [];
   const cacheRejections: SpecRejection[] = [];
-  const cached = await readCache(options, cacheRejections);
-
-  let remote: StoredSpec | null = null;
-  try {
-    remote = pinned
-      ? await store.getSpec({ name, platform, version })
-      : await store.getActiveSpec({ name, platform });
-    if (!remote) {
-      rejections.push({
-        source: 'remote',
-        reason: 'not_found',
-        message: `no active version of "${name}" (${platform}).`,
-      });
+  const fetchRemote = async (): Promise<StoredSpec | null> => {
+    try {
+      const found = pinned
+        ? await store.getSpec({ name, platform, version })
+        : await store.getActiveSpec({ name, platform });
+      if (!found) {
+        rejections.push({
+          source: 'remote',
+          reason: 'not_found',
+          message: `no active version of "${name}" (${platform}).`,
+        });
+      }
+      return found;
+    } catch (cause) {
+      rejections.push(
+        isFactoredError(cause, 'not_found')
+          ? { source: 'remote', reason: 'not_found', message: cause.message }
+          : {
+              source: 'remote',
+              reason: 'unavailable',
+              message: `the store could not be read: ${messageOf(cause)}`,
+            },
+      );
+      return null;
     }
-  } catch (cause) {
-    rejections.push(
-      isFactoredError(cause, 'not_found')
-        ? { source: 'remote', reason: 'not_found', message: cause.message }
-        : {
-            source: 'remote',
-            reason: 'unavailable',
-            message: `the store could not be read: ${messageOf(cause)}`,
-          },
-    );
-  }
+  };
+  // The cache read (and its re-verification) overlaps the network round trip.
+  const [cached, remote] = await Promise.all([readCache(options, cacheRejections), fetchRemote()]);
 
   if (remote) {
     const verdict = await check(remote, 'remote', options);

@@ -2,6 +2,7 @@ import { FactoredError } from '../errors.js';
 import {
   type LoadedSpec,
   type LoadSpecOptions,
+  loadCachedSpec,
   loadSpec,
   type SpecRejection,
   type SpecSource,
@@ -13,7 +14,10 @@ import { assertValidSpec } from './validate.js';
 export interface SpecLoaderSnapshot {
   /** `loading` until the first load settles, then `ready`. */
   status: 'loading' | 'ready';
-  /** Always renderable: the baseline until something verified arrives. */
+  /**
+   * Always renderable: the baseline at first, the verified cached spec as soon as it is read
+   * (still `loading`), then whatever the load settled on.
+   */
   spec: Spec;
   source: SpecSource;
   version: number | null;
@@ -122,12 +126,20 @@ export function createSpecLoader(options: SpecLoaderOptions): SpecLoader {
     return snapshot;
   };
 
+  // Shows the verified cached spec while the first remote check is still in flight.
+  const peekCache = async () => {
+    const cached = await loadCachedSpec(options).catch(() => null);
+    if (cached && !destroyed && snapshot.status === 'loading')
+      publish({ ...fromLoaded(cached), status: 'loading' });
+  };
+
   const refresh = (): Promise<SpecLoaderSnapshot> => {
     if (inFlight) {
       again = true;
       return inFlight;
     }
     inFlight = (async () => {
+      if (snapshot.status === 'loading' && options.storage) void peekCache();
       let result = await runOnce();
       while (again && !destroyed) {
         again = false;
