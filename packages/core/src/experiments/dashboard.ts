@@ -1,16 +1,30 @@
 import type { FactoredStore } from '../store/contract.js';
-import type { ExperimentSummaryFilters, ExperimentVariantSummary } from './types.js';
+import type {
+  ExperimentStatus,
+  ExperimentSummaryFilters,
+  ExperimentVariantSummary,
+} from './types.js';
+
+/** Filters of {@link queryExperimentSummaries}; `status` may also be one status (as in 0.5). */
+export interface ExperimentSummaryQuery extends Omit<ExperimentSummaryFilters, 'status'> {
+  status?: ExperimentStatus | readonly ExperimentStatus[];
+}
 
 /**
- * Dashboard rows, one per variant of every matching experiment, with distinct assigned and
- * exposed user counts (counted over the rows the store's role may see: use a service store
- * for a governor view).
+ * Dashboard rows, one per variant of every matching experiment (oldest experiment first,
+ * variants in definition order), with distinct assigned and exposed user counts. Counts cover
+ * the rows the store's role may see: use a service store for a governor view.
  */
 export function queryExperimentSummaries(
   store: FactoredStore,
-  filters: ExperimentSummaryFilters = {},
+  filters: ExperimentSummaryQuery = {},
 ): Promise<ExperimentVariantSummary[]> {
-  return store.getExperimentSummaries(filters);
+  const { status, ...rest } = filters;
+  return store.getExperimentSummaries(
+    status === undefined
+      ? rest
+      : { ...rest, status: typeof status === 'string' ? [status] : status },
+  );
 }
 
 /** Dashboard rows of one experiment (one per variant). `not_found` when it does not exist. */

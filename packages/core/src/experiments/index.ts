@@ -9,7 +9,11 @@ export {
   type SerializedFlagState,
   serializeFlagState,
 } from './client.js';
-export { queryExperimentSummaries, queryExperimentSummary } from './dashboard.js';
+export {
+  type ExperimentSummaryQuery,
+  queryExperimentSummaries,
+  queryExperimentSummary,
+} from './dashboard.js';
 export { type DecisionInput, decideFlag, defaultEvaluation } from './decide.js';
 export { evaluateFlag, getSharedFlagClient } from './flag.js';
 export {

@@ -561,6 +561,9 @@ export function experimentsConformance(ctx: SuiteContext): void {
       expect(
         (await queryExperimentSummaries(service, { status: ['draft'] })).map((r) => r.experimentId),
       ).toEqual([draft.id, draft.id]);
+      expect(
+        (await queryExperimentSummaries(service, { status: 'running' })).map((r) => r.experimentId),
+      ).toEqual([live.id, live.id]);
       expect(await queryExperimentSummaries(service, { path: 'nowhere' })).toEqual([]);
       expect(
         await queryExperimentSummaries(service, { createdAfter: '2999-01-01T00:00:00.000Z' }),
