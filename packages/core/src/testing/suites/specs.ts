@@ -227,6 +227,28 @@ export function specsConformance(ctx: SuiteContext): void {
       expect(await service.listSpecVersions({ name: 'home', platform: 'web' })).toHaveLength(1);
     });
 
+    it('a store without a user (anon) never sees a spec', async () => {
+      const anonFactory = ctx.harness().anon;
+      if (!anonFactory) return;
+      const service = await ctx.service();
+      await service.saveSpec({ name: 'home', platform: 'web', envelope: await signed('a') });
+      await service.activateSpec({ name: 'home', platform: 'web', version: 1 });
+      const anon = await anonFactory();
+      // Refused outright or filtered out by row-level security: either way, nothing leaks.
+      const active = await anon
+        .getActiveSpec({ name: 'home', platform: 'web' })
+        .catch((e: unknown) => {
+          expect(e).toBeInstanceOf(FactoredError);
+          expect((e as FactoredError).code).toBe('unauthorized');
+          return null;
+        });
+      expect(active).toBeNull();
+      await expectCode(
+        anon.saveSpec({ name: 'home', platform: 'web', envelope: await signed('b') }),
+        'unauthorized',
+      );
+    });
+
     it('announces saves and activations on the specs topic with the spec name', async () => {
       const store = await ctx.service();
       if (!store.subscribe) return;
