@@ -8,6 +8,7 @@ import {
   type ExperimentVariantSummary,
   experimentResultsQuery,
   experimentSummariesQuery,
+  type FactoredStore,
   type FactorName,
   type FactorSnapshotValue,
   type FactorValue,
@@ -128,6 +129,11 @@ export function useGovernanceLog(
 /** The newest `limit` (default 20) governance log entries over all experiments; live. */
 export function useRecentGovernanceLog(limit?: number): QueryResult<GovernanceLogEntry[]> {
   return useStoreQuery(recentGovernanceLogQuery(limit));
+}
+
+/** The provider's store, for reads the hooks here do not cover (see also `useStoreQuery`). */
+export function useFactoredStore(): FactoredStore {
+  return useFactoredContext('useFactoredStore').store;
 }
 
 /** The platform the provider runs on (`web` by default). */

@@ -16,6 +16,7 @@ export {
   useComponentFactors,
   useExperimentDashboard,
   useExperimentResults,
+  useFactoredStore,
   useFactorHistory,
   useFactors,
   useGovernanceLog,

@@ -15,6 +15,7 @@ import {
   useComponentPath,
   useExperimentDashboard,
   useExperimentResults,
+  useFactoredStore,
   useFactorHistory,
   useFactors,
   useGovernanceLog,
@@ -122,7 +123,10 @@ function Results({ id }: { id: string }) {
 }
 
 function Platform() {
-  return <output aria-label="platform">{`${usePlatform()}:${useComponentPath()}`}</output>;
+  const store = useFactoredStore() as MemoryStore;
+  return (
+    <output aria-label="platform">{`${usePlatform()}:${useComponentPath()}:${store.database ? 'store' : ''}`}</output>
+  );
 }
 
 describe('data hooks', () => {
@@ -275,7 +279,7 @@ describe('data hooks', () => {
         <Platform />
       </FactoredProvider>,
     );
-    expect(text('platform')).toBe('ios:null');
+    expect(text('platform')).toBe('ios:null:store');
     vi.spyOn(console, 'error').mockImplementation(() => {});
     expect(() => render(<Platform />)).toThrow(/inside <FactoredProvider/);
   });
