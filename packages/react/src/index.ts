@@ -6,7 +6,6 @@
  * @packageDocumentation
  */
 export type { ReactCapture } from './capture.js';
-export type { FactoredContextValue } from './context.js';
 export { type UseFlagResult, useFlag } from './flag.js';
 export {
   type QueryResult,

@@ -46,6 +46,7 @@ export function useComponentPath(): ComponentPath | null {
 export interface PathProps {
   /** This level's segment: non-empty, without `/`. */
   name: string;
+  /** The content this path level names. */
   children?: ReactNode;
   /**
    * Record one `impression` for this path the first time it becomes visible after mounting

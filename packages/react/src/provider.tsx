@@ -62,6 +62,7 @@ export interface FactoredProviderProps {
   queryCache?: QueryCache;
   /** Results prefetched on the server (`queryCache.dehydrate()`), rendered without loading. */
   queryState?: DehydratedQueries;
+  /** The app. */
   children?: ReactNode;
 }
 
