@@ -1,5 +1,7 @@
 import {
+  componentFactorsQuery,
   createQueryCache,
+  experimentResultsQuery,
   FactoredError,
   type FactoredStore,
   factorsQuery,
@@ -342,5 +344,21 @@ describe('store queries', () => {
     await expect(createQueryCache(service).fetch(factorsQuery())).rejects.toMatchObject({
       code: 'invalid_input',
     });
+  });
+
+  it('build plain JSON keys from inputs with optional members', async () => {
+    const query = experimentResultsQuery('exp-1', {
+      factors: [{ factor: 'error_rate', path: undefined }, 'completion_rate'],
+      at: new Date('2026-01-01T00:00:00Z'),
+    });
+    expect(hashQueryKey(query.key)).toContain('2026-01-01T00:00:00.000Z');
+    expect(query.topics).toContain('governance');
+    const getComponentAggregates = vi.fn(async () => []);
+    const store = Object.assign(fakeStore(), { getComponentAggregates });
+    await createQueryCache(store).fetch(componentFactorsQuery({ factors: ['error_rate'] }));
+    expect(getComponentAggregates).toHaveBeenCalledWith({ factors: ['error_rate'] });
+    expect(hashQueryKey(factorsQuery({ factors: ['error_rate', 'completion_rate'] }).key)).toBe(
+      hashQueryKey(factorsQuery({ factors: ['completion_rate', 'error_rate'] }).key),
+    );
   });
 });
