@@ -6,15 +6,16 @@ import { anonClient, serviceClient, userClient } from './support/postgrest-clien
 import { createMigratedPglite, resetData } from './support/postgrest-db.js';
 
 // The whole store contract through real supabase-js, real HTTP and the SQL functions under
-// row-level security (PGlite behind a PostgREST-compatible endpoint).
+// row-level security (PGlite behind a PostgREST-compatible endpoint), with `subscribe` over
+// the endpoint's Realtime (postgres_changes) emulation.
 let db: PGlite | undefined;
 let server: PostgrestServer | undefined;
 
 runStoreConformanceSuite({
   name: 'store-supabase (supabase-js over PostgREST, PGlite)',
   createHarness: async () => {
-    db = await createMigratedPglite();
-    server = await startPostgrestServer({ db });
+    db = await createMigratedPglite(undefined, { realtime: true });
+    server = await startPostgrestServer({ db, realtime: db });
     const api = server;
     const database = db;
     return {

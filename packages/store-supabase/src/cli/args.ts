@@ -70,12 +70,15 @@ export function commandHelp(spec: CommandSpec): string {
     ...Object.entries(spec.options),
     ['help', { type: 'boolean', short: 'h', description: 'Show this help.' }],
   ];
-  for (const [name, option] of all) {
-    const flag = `${option.short ? `-${option.short}, ` : '    '}--${name}${
+  const flags = all.map(([name, option]) => [
+    `${option.short ? `-${option.short}, ` : '    '}--${name}${
       option.type === 'string' ? ` ${option.value ?? '<value>'}` : ''
-    }`;
-    lines.push(`  ${flag.padEnd(26)}${option.description}`);
-  }
+    }`,
+    option.description,
+  ]);
+  const width = Math.max(...flags.map(([flag]) => (flag ?? '').length)) + 2;
+  for (const [flag, description] of flags)
+    lines.push(`  ${(flag ?? '').padEnd(width)}${description}`);
   for (const note of spec.notes ?? []) lines.push('', note);
   return `${lines.join('\n')}\n`;
 }

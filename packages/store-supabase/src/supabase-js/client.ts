@@ -1,4 +1,4 @@
-import type { RealtimeChannel } from '@supabase/supabase-js';
+import type { RealtimeChannel, RealtimeChannelOptions } from '@supabase/supabase-js';
 
 /** A PostgREST error as supabase-js returns it (`PostgrestError` or a fetch failure). */
 export interface PostgrestErrorLike {
@@ -33,7 +33,7 @@ export interface SupabaseSessionLike {
  */
 export interface SupabaseClientLike {
   schema(schema: string): SupabaseSchemaClientLike;
-  channel(name: string): RealtimeChannel;
+  channel(name: string, options?: RealtimeChannelOptions): RealtimeChannel;
   removeChannel(channel: RealtimeChannel): Promise<unknown>;
   auth: {
     getSession(): Promise<{

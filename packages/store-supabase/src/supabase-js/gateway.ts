@@ -7,6 +7,12 @@ import { subscribeToTopic } from './realtime.js';
 /** The schema every factoredui SQL object lives in. */
 export const FACTOREDUI_SCHEMA = 'factoredui';
 
+/**
+ * How long a call waits for subscriptions that are still joining (see
+ * {@link createSupabaseGateway}) before it goes ahead anyway.
+ */
+export const SUBSCRIBE_SETTLE_MS = 5_000;
+
 /** Options of {@link createSupabaseGateway}. */
 export interface SupabaseGatewayOptions {
   /**
@@ -21,17 +27,35 @@ export interface SupabaseGatewayOptions {
  * (one HTTP request, which PostgREST runs in one transaction with the caller's role and JWT
  * claims, so row-level security applies exactly as in the direct-SQL "as user" mode), and
  * `subscribe` listens to `postgres_changes` of the topic's tables over Supabase Realtime.
+ *
+ * A Realtime channel joins asynchronously, after `subscribe` has returned. So that a change
+ * made through this store right after `subscribe()` is not missed, calls wait until the
+ * subscriptions that are still joining are confirmed (or failed), for at most
+ * {@link SUBSCRIBE_SETTLE_MS}. Calls made with no subscription joining do not wait.
  */
 export function createSupabaseGateway(
   client: SupabaseClientLike,
   options: SupabaseGatewayOptions = {},
 ): Required<SqlGateway> {
   const rpcClient = client.schema(FACTOREDUI_SCHEMA);
+  const joining = new Set<Promise<void>>();
+  const settled = async (): Promise<void> => {
+    if (joining.size === 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(joining),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, SUBSCRIBE_SETTLE_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+  };
   const onError =
     options.onRealtimeError ??
     ((error: FactoredError) => console.warn(`[factoredui] ${error.message}`));
   return {
     async call(fn: string, args: Readonly<Record<string, unknown>> = {}): Promise<unknown> {
+      await settled();
       let response: Awaited<ReturnType<typeof rpcClient.rpc>>;
       try {
         response = await rpcClient.rpc(fn, { ...args });
@@ -50,7 +74,10 @@ export function createSupabaseGateway(
       return response.data;
     },
     subscribe(topic: StoreTopic, listener: (change: StoreChange) => void): () => void {
-      return subscribeToTopic(client, topic, listener, onError);
+      const { unsubscribe, ready } = subscribeToTopic(client, topic, listener, onError);
+      joining.add(ready);
+      void ready.then(() => joining.delete(ready));
+      return unsubscribe;
     },
   };
 }

@@ -41,18 +41,30 @@ function keyOf(
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
+/** A subscription: how to end it, and when the server confirmed (or refused) it. */
+export interface TopicSubscription {
+  /** Removes the channel; calling it again does nothing. */
+  unsubscribe: () => void;
+  /**
+   * Settles once the server confirmed the `postgres_changes` subscription, or the channel
+   * failed, timed out or closed. Never rejects.
+   */
+  ready: Promise<void>;
+}
+
 /**
  * Subscribes to `postgres_changes` of the topic's tables on one channel. Each committed insert,
  * update or delete that the caller may read (Supabase Realtime applies RLS) calls `listener`
- * with the topic and, when the row names it, the key. The returned function removes the
- * channel; calling it again does nothing.
+ * with the topic and, when the row names it, the key. The join asks the server to confirm that
+ * the database subscription is active (`postgres_changes_options.wait`), so `ready` means
+ * changes committed from then on are delivered.
  */
 export function subscribeToTopic(
   client: SupabaseClientLike,
   topic: StoreTopic,
   listener: (change: StoreChange) => void,
   onError: (error: FactoredError) => void,
-): () => void {
+): TopicSubscription {
   const tables = TOPIC_TABLES[topic];
   if (!tables) {
     throw new FactoredError('invalid_input', `Unknown realtime topic "${String(topic)}".`, {
@@ -62,7 +74,12 @@ export function subscribeToTopic(
   channelCounter += 1;
   let channel: RealtimeChannel | undefined = client.channel(
     `factoredui:${topic}:${channelCounter}`,
+    { config: { postgres_changes_options: { wait: true } } },
   );
+  let settle: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => {
+    settle = resolve;
+  });
   for (const { table, key } of tables) {
     channel = channel.on(
       'postgres_changes',
@@ -74,6 +91,7 @@ export function subscribeToTopic(
     );
   }
   channel.subscribe((status, error) => {
+    settle();
     if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') {
       onError(
         new FactoredError(
@@ -87,10 +105,11 @@ export function subscribeToTopic(
       );
     }
   });
-  return () => {
+  const unsubscribe = () => {
     const current = channel;
     if (!current) return;
     channel = undefined;
+    settle();
     client.removeChannel(current).catch((error: unknown) => {
       onError(
         new FactoredError('unavailable', `Leaving the realtime channel of "${topic}" failed.`, {
@@ -100,4 +119,5 @@ export function subscribeToTopic(
       );
     });
   };
+  return { unsubscribe, ready };
 }
