@@ -553,6 +553,12 @@ export function validateSpec(
         `a spec has no field "${key}" (fields: ${[...SPEC_FIELDS].join(', ')}).`,
       );
   }
+  if (spec.$schema !== undefined && typeof spec.$schema !== 'string')
+    c.add(
+      'invalid_spec',
+      '/$schema',
+      `$schema must be a string (a schema URL), got ${quote(spec.$schema)}.`,
+    );
   if (spec.spec_version !== SPEC_VERSION)
     c.add(
       'unsupported_spec_version',
