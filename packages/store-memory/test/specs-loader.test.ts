@@ -434,6 +434,36 @@ describe('createSpecLoader', () => {
     expect(cached).toMatchObject({ source: 'cache', version: 1, keyId: 'k1' });
   });
 
+  it('polls stores without realtime when refreshIntervalMs is set, only while subscribed', async () => {
+    await publish(bannerSpec('Polled v1'));
+    const getActiveSpec = vi.spyOn(user, 'getActiveSpec');
+    const { subscribe: _realtime, ...withoutRealtime } = user;
+    vi.useFakeTimers();
+    try {
+      const loader = createSpecLoader({
+        store: withoutRealtime as FactoredStore,
+        name: 'banner',
+        platform: 'web',
+        baseline,
+        storage,
+        verifier,
+        refreshIntervalMs: 1000,
+      });
+      const unsubscribe = loader.subscribe(() => {});
+      await vi.waitFor(() => expect(loader.getSnapshot().version).toBe(1));
+      await publish(bannerSpec('Polled v2'));
+      await vi.advanceTimersByTimeAsync(1000);
+      await vi.waitFor(() => expect(loader.getSnapshot().version).toBe(2));
+      unsubscribe();
+      const calls = getActiveSpec.mock.calls.length;
+      expect(calls).toBeGreaterThanOrEqual(2);
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(getActiveSpec.mock.calls.length).toBe(calls);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('does not publish a new snapshot when a refresh changes nothing', async () => {
     await publish(bannerSpec('Same'));
     const loader = createSpecLoader({

@@ -44,8 +44,14 @@ export interface SpecLoader {
   destroy(): void;
 }
 
-/** Options of {@link createSpecLoader}: those of `loadSpec`. */
-export type SpecLoaderOptions = LoadSpecOptions;
+/** Options of {@link createSpecLoader}: those of `loadSpec`, plus polling. */
+export interface SpecLoaderOptions extends LoadSpecOptions {
+  /**
+   * Also reload every this many milliseconds while someone is subscribed: for stores without
+   * realtime `subscribe`, or as a safety net. Default: no polling.
+   */
+  refreshIntervalMs?: number;
+}
 
 /**
  * Creates an observable loader for one spec slot (TanStack style: a framework-free object with
@@ -156,10 +162,18 @@ export function createSpecLoader(options: SpecLoaderOptions): SpecLoader {
       if (destroyed) return () => {};
       listeners.add(listener);
       if (listeners.size === 1) {
-        unsubscribeStore =
-          options.store.subscribe?.('specs', (change) => {
-            if (change.key === undefined || change.key === options.name) void refresh();
-          }) ?? null;
+        const stopRealtime = options.store.subscribe?.('specs', (change) => {
+          if (change.key === undefined || change.key === options.name) void refresh();
+        });
+        const interval = options.refreshIntervalMs;
+        const timer =
+          interval !== undefined && interval > 0
+            ? setInterval(() => void refresh(), interval)
+            : undefined;
+        unsubscribeStore = () => {
+          stopRealtime?.();
+          if (timer !== undefined) clearInterval(timer);
+        };
         void refresh();
       }
       return () => {
