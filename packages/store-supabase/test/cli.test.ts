@@ -83,7 +83,7 @@ describe('factoredui CLI: help and usage errors', () => {
   it('lists the commands with --help and exits 0', async () => {
     const run = await runBuiltCli(['--help'], { cwd: work });
     expect(run.code).toBe(0);
-    for (const command of ['init', 'keygen', 'sign', 'publish', 'refresh', 'govern']) {
+    for (const command of ['init', 'migrate', 'keygen', 'sign', 'publish', 'refresh', 'govern']) {
       expect(run.stdout).toContain(`  ${command} `);
     }
   });
@@ -91,6 +91,7 @@ describe('factoredui CLI: help and usage errors', () => {
   it('prints every command help with its options and exits 0', async () => {
     for (const [command, option] of [
       ['init', '--dir'],
+      ['migrate', '--bootstrap'],
       ['keygen', '--out'],
       ['sign', '--key-id'],
       ['publish', '--platform'],
@@ -278,9 +279,25 @@ describe('factoredui publish, refresh and govern on a PGlite database (pglite://
   let url: string;
   beforeAll(async () => {
     dir = await freshDir('db-project');
-    const db = await createMigratedPglite(join(dir, 'db'));
-    await db.close();
     url = `pglite://${join(dir, 'db')}`;
+  });
+
+  it('migrate --bootstrap applies every migration once; a second run is up to date', async () => {
+    const first = await runBuiltCli(['migrate', '--bootstrap', '--database-url', url], {
+      cwd: dir,
+    });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(`${readMigrations().length} migrations applied`);
+    const again = await runBuiltCli(['migrate', '--bootstrap'], {
+      cwd: dir,
+      env: { DATABASE_URL: url },
+    });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('is up to date');
+    const noUrl = await runBuiltCli(['migrate'], { cwd: dir });
+    expect(noUrl.code).toBe(2);
+    expect(noUrl.stderr).toContain('supabase db push');
   });
 
   it('publish stores and activates the signed spec; the stored envelope verifies', async () => {

@@ -55,42 +55,64 @@ class NoWebSocket {
   }
 }
 
+/** A direct SQL connection (pg pool or PGlite) and how to release it. */
+export interface DirectConnection {
+  sql: PostgresConnection;
+  describe: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens `databaseUrl` directly: `pglite://<dir>` (embedded PGlite on disk) or
+ * `postgres://...` (a small node-postgres pool).
+ */
+export async function openDatabase(databaseUrl: string): Promise<DirectConnection> {
+  if (databaseUrl.startsWith('pglite://')) {
+    const dir = databaseUrl.slice('pglite://'.length);
+    if (dir === '') {
+      throw new CliError('pglite:// needs a directory, e.g. pglite://./.factoredui-db', {
+        exitCode: 2,
+      });
+    }
+    const { PGlite } = await importOptional<typeof import('@electric-sql/pglite')>(
+      '@electric-sql/pglite',
+      'A pglite:// database',
+    );
+    const db = new PGlite(dir);
+    await db.waitReady;
+    return { sql: db, describe: `PGlite database ${dir}`, close: () => db.close() };
+  }
+  if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new CliError(
+      `Unsupported database URL ${redact(databaseUrl)}: use postgres://user:password@host:5432/db or pglite://<dir>.`,
+      { exitCode: 2 },
+    );
+  }
+  const pg = await importOptional<typeof import('pg')>('pg', 'A postgres:// database');
+  const Pool = pg.Pool ?? (pg as unknown as { default: typeof import('pg') }).default.Pool;
+  const pool = new Pool({ connectionString: databaseUrl, max: 2 });
+  return {
+    // pg's Pool is a PgPoolLike at runtime; its overloaded `on` typing does not match structurally.
+    sql: pool as unknown as PostgresConnection,
+    describe: `PostgreSQL ${redact(databaseUrl)}`,
+    close: () => pool.end(),
+  };
+}
+
+/** The `--database-url` option, else `DATABASE_URL`. */
+export function databaseUrlOf(io: CliIo, args: ParsedCommand): string | undefined {
+  return stringOption(args, 'database-url') ?? io.env.DATABASE_URL;
+}
+
 /** Opens a service-role store from the command's options and the environment. */
 export async function connect(io: CliIo, args: ParsedCommand): Promise<Connection> {
-  const databaseUrl = stringOption(args, 'database-url') ?? io.env.DATABASE_URL;
+  const databaseUrl = databaseUrlOf(io, args);
   if (databaseUrl) {
-    if (databaseUrl.startsWith('pglite://')) {
-      const dir = databaseUrl.slice('pglite://'.length);
-      if (dir === '')
-        throw new CliError('pglite:// needs a directory, e.g. pglite://./.factoredui-db', {
-          exitCode: 2,
-        });
-      const { PGlite } = await importOptional<typeof import('@electric-sql/pglite')>(
-        '@electric-sql/pglite',
-        'A pglite:// database',
-      );
-      const db = new PGlite(dir);
-      await db.waitReady;
-      return {
-        store: createPostgresStore(db, { as: 'service' }),
-        describe: `PGlite database ${dir}`,
-        close: () => db.close(),
-      };
-    }
-    if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
-      throw new CliError(
-        `Unsupported database URL ${redact(databaseUrl)}: use postgres://user:password@host:5432/db or pglite://<dir>.`,
-        { exitCode: 2 },
-      );
-    }
-    const pg = await importOptional<typeof import('pg')>('pg', 'A postgres:// database');
-    const Pool = pg.Pool ?? (pg as unknown as { default: typeof import('pg') }).default.Pool;
-    const pool = new Pool({ connectionString: databaseUrl, max: 2 });
+    const direct = await openDatabase(databaseUrl);
     return {
-      // pg's Pool is a PgPoolLike at runtime; its overloaded `on` typing does not match structurally.
-      store: createPostgresStore(pool as unknown as PostgresConnection, { as: 'service' }),
-      describe: `PostgreSQL ${redact(databaseUrl)}`,
-      close: () => pool.end(),
+      store: createPostgresStore(direct.sql, { as: 'service' }),
+      describe: direct.describe,
+      close: direct.close,
     };
   }
   const url = io.env.SUPABASE_URL;

@@ -3,6 +3,7 @@ import { CliError, type CliIo, type CommandSpec, commandHelp, parseCommand } fro
 import { governCommand } from './commands/govern.js';
 import { initCommand } from './commands/init.js';
 import { keygenCommand } from './commands/keygen.js';
+import { migrateCommand } from './commands/migrate.js';
 import { publishCommand } from './commands/publish.js';
 import { refreshCommand } from './commands/refresh.js';
 import { signCommand } from './commands/sign.js';
@@ -10,6 +11,7 @@ import { signCommand } from './commands/sign.js';
 /** Every subcommand of `factoredui`, in help order. */
 export const COMMANDS: readonly CommandSpec[] = [
   initCommand,
+  migrateCommand,
   keygenCommand,
   signCommand,
   publishCommand,
