@@ -1,0 +1,447 @@
+/**
+ * Size budgets for the browser entry points, enforced in CI (`pnpm size`).
+ *
+ * Every entry (ours and the peers') is bundled by esbuild with the same settings — ESM, browser
+ * platform, minified, tree-shaken, only the named imports kept — then gzipped at level 9. Our
+ * entries are measured from the built `dist/` (what npm users get), so run after `pnpm build`.
+ * Writes docs/bundle-size.md and exits non-zero when any budget is exceeded.
+ *
+ * Usage: `pnpm size` (builds first) or `npx tsx scripts/size.ts [--json] [--no-write]`.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build, type Metafile, type Plugin } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const requireFromRoot = createRequire(join(root, 'package.json'));
+
+/** One measured entry point. */
+interface Entry {
+  /** Row label in the report. */
+  label: string;
+  /** Package the imports come from. */
+  pkg: string;
+  /** Named imports kept (tree-shaking drops the rest); `*` keeps the whole module. */
+  imports: string[] | '*';
+  /** Modules left out of the bundle, as stated in the budget. */
+  external: string[];
+  /** Budget in kB (1 kB = 1024 bytes) of min+gzip; only `budget` rows have one. */
+  budgetKb?: number;
+  /**
+   * `budget`: enforced; `peer`: another library measured alike; `breakdown`: a part of one of
+   * our entries, measured alone to explain where the bytes go.
+   */
+  kind: 'budget' | 'peer' | 'breakdown';
+  /**
+   * For our packages: `dist` (default) measures the published build; `src` measures the
+   * TypeScript sources, i.e. what a bundler could drop if it saw core's modules one by one.
+   */
+  from?: 'dist' | 'src';
+  /** Instead of `imports` from `pkg`: an ES module body to bundle (crypto floor rows). */
+  code?: string;
+  /** Why this row is measured (shown in the report). */
+  note: string;
+}
+
+const react = ['react', 'react-dom', 'react/jsx-runtime', 'react-dom/client'];
+
+const entries: Entry[] = [
+  {
+    label: '@factoredui/core — capture + flag client',
+    pkg: '@factoredui/core',
+    imports: ['initCapture', 'createWebAdapter', 'createFlagClient'],
+    external: [],
+    budgetKb: 12,
+    kind: 'budget',
+    note: 'initCapture, createWebAdapter, createFlagClient',
+  },
+  {
+    label: '@factoredui/core — SDUI load + verify',
+    pkg: '@factoredui/core',
+    imports: ['loadSpec', 'createEd25519Verifier', 'validateSpec'],
+    external: [],
+    budgetKb: 12,
+    kind: 'budget',
+    note: 'loadSpec, createEd25519Verifier, validateSpec (Ed25519 + SHA-512 + SHA-256 included)',
+  },
+  {
+    label: '@factoredui/react',
+    pkg: '@factoredui/react',
+    imports: '*',
+    external: ['@factoredui/core', ...react],
+    budgetKb: 5,
+    kind: 'budget',
+    note: 'whole package; core and React external',
+  },
+  {
+    label: '@factoredui/sdui-react',
+    pkg: '@factoredui/sdui-react',
+    imports: '*',
+    external: ['@factoredui/core', '@factoredui/react', ...react],
+    budgetKb: 10,
+    kind: 'budget',
+    note: 'whole package (renderer + 20-primitive registry); core, react bindings and React external',
+  },
+  {
+    label: '@growthbook/growthbook — GrowthBook client',
+    pkg: '@growthbook/growthbook',
+    imports: ['GrowthBook'],
+    external: [],
+    kind: 'peer',
+    note: 'peer of the flag client (`GrowthBook` class only)',
+  },
+  {
+    label: '@openfeature/web-sdk — OpenFeature',
+    pkg: '@openfeature/web-sdk',
+    imports: ['OpenFeature'],
+    external: [],
+    kind: 'peer',
+    note: 'peer API for flags (the SDK alone, no provider)',
+  },
+  {
+    label: 'posthog-js — PostHog',
+    pkg: 'posthog-js',
+    imports: ['default'],
+    external: [],
+    kind: 'peer',
+    note: 'peer of capture (default export: the browser SDK with autocapture)',
+  },
+  {
+    label: 'core capture + flag client, from sources',
+    pkg: '@factoredui/core',
+    imports: ['initCapture', 'createWebAdapter', 'createFlagClient'],
+    external: [],
+    kind: 'breakdown',
+    from: 'src',
+    note: 'the budget row if bundlers could drop unused modules of core one by one',
+  },
+  {
+    label: 'core SDUI load + verify, from sources',
+    pkg: '@factoredui/core',
+    imports: ['loadSpec', 'createEd25519Verifier', 'validateSpec'],
+    external: [],
+    kind: 'breakdown',
+    from: 'src',
+    note: 'likewise',
+  },
+  {
+    label: 'initCapture (with the default web adapter)',
+    pkg: '@factoredui/core',
+    imports: ['initCapture'],
+    external: [],
+    kind: 'breakdown',
+    from: 'src',
+    note: 'capture alone',
+  },
+  {
+    label: 'createFlagClient',
+    pkg: '@factoredui/core',
+    imports: ['createFlagClient'],
+    external: [],
+    kind: 'breakdown',
+    from: 'src',
+    note: 'flag client alone (bucketing, targeting, version compare)',
+  },
+  {
+    label: 'validateSpec',
+    pkg: '@factoredui/core',
+    imports: ['validateSpec'],
+    external: [],
+    kind: 'breakdown',
+    from: 'src',
+    note: 'the spec validator alone (per-type prop tables)',
+  },
+  {
+    label: 'createEd25519Verifier',
+    pkg: '@factoredui/core',
+    imports: ['createEd25519Verifier'],
+    external: [],
+    kind: 'breakdown',
+    from: 'src',
+    note: 'verifier alone, with its crypto',
+  },
+  {
+    label: 'crypto floor: @noble/ed25519 verifyAsync + @noble/hashes sha256, sha512',
+    pkg: '@noble/ed25519',
+    imports: [],
+    code: "import * as ed from '@noble/ed25519';\nimport { sha256, sha512 } from '@noble/hashes/sha2.js';\nexport { sha256, sha512 };\nexport const verify = ed.verifyAsync;\n",
+    external: [],
+    kind: 'breakdown',
+    note: 'what the verifier must ship when hashing in JavaScript',
+  },
+  {
+    label: 'crypto floor with WebCrypto hashing: @noble/ed25519 verifyAsync alone',
+    pkg: '@noble/ed25519',
+    imports: [],
+    code: "import * as ed from '@noble/ed25519';\nexport const verify = ed.verifyAsync;\n",
+    external: [],
+    kind: 'breakdown',
+    note: 'verifyAsync hashes with crypto.subtle SHA-512; SHA-256 also from crypto.subtle',
+  },
+];
+
+/** The measured outcome of one entry. */
+interface Measured {
+  entry: Entry;
+  version: string;
+  minified: number;
+  gzipped: number;
+  /** Largest inputs by minified bytes in the output, for finding what is big. */
+  top: { path: string; bytes: number }[];
+}
+
+function packageVersion(pkg: string): string {
+  const pkgJson = join(packageDir(pkg), 'package.json');
+  return (JSON.parse(readFileSync(pkgJson, 'utf8')) as { version: string }).version;
+}
+
+/** The package's folder, resolved from the workspace root like a consumer would. */
+function packageDir(pkg: string): string {
+  if (pkg.startsWith('@factoredui/'))
+    return join(root, 'packages', pkg.slice('@factoredui/'.length));
+  // Peers: resolve the package.json through the root's node_modules.
+  let dir = requireFromRoot.resolve(pkg);
+  while (!existsSync(join(dir, 'package.json')) || !isPackageRoot(dir, pkg)) {
+    const parent = join(dir, '..');
+    if (parent === dir) throw new Error(`Cannot find the package folder of ${pkg}.`);
+    dir = parent;
+  }
+  return dir;
+}
+
+function cryptoVersions(): string {
+  const v = (name: string): string =>
+    (
+      JSON.parse(
+        readFileSync(join(root, 'packages', 'core', 'node_modules', name, 'package.json'), 'utf8'),
+      ) as { version: string }
+    ).version;
+  return `${v('@noble/ed25519')}, ${v('@noble/hashes')}`;
+}
+
+function isPackageRoot(dir: string, pkg: string): boolean {
+  try {
+    return (
+      (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name ===
+      pkg
+    );
+  } catch {
+    return false;
+  }
+}
+
+function entrySource(entry: Entry): string {
+  if (entry.code !== undefined) return entry.code;
+  if (entry.imports === '*') return `export * from '${entry.pkg}';\n`;
+  const names = entry.imports.map((name) => (name === 'default' ? 'default as _default' : name));
+  return `export { ${names.join(', ')} } from '${entry.pkg}';\n`;
+}
+
+/**
+ * Resolves `@factoredui/<name>` to the package's built ESM entry (what `exports` maps `import`
+ * to), so our packages are measured as published; externals stay external.
+ */
+function workspacePackages(external: string[], from: 'dist' | 'src'): Plugin {
+  return {
+    name: 'factoredui-workspace',
+    setup(b) {
+      b.onResolve({ filter: /^@factoredui\/[^/]+$/ }, (args) => {
+        if (external.includes(args.path)) return { path: args.path, external: true };
+        if (from === 'src') return { path: join(packageDir(args.path), 'src', 'index.ts') };
+        const dist = join(packageDir(args.path), 'dist', 'index.js');
+        if (!existsSync(dist))
+          throw new Error(
+            `${args.path} is not built: run \`pnpm build\` (or \`pnpm size\`) first.`,
+          );
+        return { path: dist };
+      });
+    },
+  };
+}
+
+async function measure(entry: Entry): Promise<Measured> {
+  const result = await build({
+    stdin: {
+      contents: entrySource(entry),
+      // Resolve peers and crypto from a package that depends on them, like a consumer would.
+      resolveDir: entry.code === undefined ? root : join(root, 'packages', 'core'),
+      sourcefile: 'entry.mjs',
+      loader: 'js',
+    },
+    absWorkingDir: root,
+    plugins: [workspacePackages(entry.external, entry.from ?? 'dist')],
+    bundle: true,
+    minify: true,
+    treeShaking: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    external: entry.external,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    legalComments: 'none',
+    metafile: true,
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]?.contents ?? new Uint8Array();
+  return {
+    entry,
+    version: entry.code === undefined ? packageVersion(entry.pkg) : cryptoVersions(),
+    minified: code.length,
+    gzipped: gzipSync(code, { level: 9 }).length,
+    top: topInputs(result.metafile),
+  };
+}
+
+/** The inputs contributing most minified bytes, grouped by package (or file for ours). */
+function topInputs(metafile: Metafile): { path: string; bytes: number }[] {
+  const byGroup = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const group = groupOf(path);
+      byGroup.set(group, (byGroup.get(group) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...byGroup.entries()]
+    .map(([path, bytes]) => ({ path, bytes }))
+    .filter((x) => x.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 5);
+}
+
+function groupOf(path: string): string {
+  const nm = path.lastIndexOf('node_modules/');
+  if (nm >= 0) {
+    const rest = path.slice(nm + 'node_modules/'.length).split('/');
+    return rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] ?? path);
+  }
+  const pkg = /packages\/([^/]+)\//.exec(path);
+  if (pkg) return `@factoredui/${pkg[1]} (${path.slice(path.indexOf(pkg[0]) + pkg[0].length)})`;
+  return path;
+}
+
+const kb = (bytes: number): string => (bytes / 1024).toFixed(2);
+
+function report(results: Measured[]): string {
+  const ours = results.filter((r) => r.entry.kind === 'budget');
+  const peers = results.filter((r) => r.entry.kind === 'peer');
+  const parts = results.filter((r) => r.entry.kind === 'breakdown');
+  const byLabel = (label: string): number =>
+    results.find((r) => r.entry.label === label)?.gzipped ?? Number.NaN;
+  const esbuildVersion = packageVersion('esbuild');
+  const lines = [
+    '# Bundle size',
+    '',
+    '<!-- Generated by `pnpm size` (scripts/size.ts). Do not edit by hand. -->',
+    '',
+    `Measured with esbuild ${esbuildVersion} for every row alike: an entry re-exporting only the`,
+    'named imports, bundled as ESM for the browser (`target: es2022`), minified and tree-shaken,',
+    '`process.env.NODE_ENV = "production"`, then gzip level 9. 1 kB = 1024 bytes. Our packages are',
+    'measured from their built `dist/` as published. CI fails when a budget is exceeded.',
+    '',
+    '## Budgets',
+    '',
+    '| entry | version | imports | min | min+gzip | budget | status |',
+    '| --- | --- | --- | ---: | ---: | ---: | --- |',
+  ];
+  for (const r of ours) {
+    const over = r.gzipped > (r.entry.budgetKb ?? 0) * 1024;
+    lines.push(
+      `| ${r.entry.label} | ${r.version} | ${r.entry.note} | ${kb(r.minified)} kB | ${kb(r.gzipped)} kB | ${r.entry.budgetKb} kB | ${over ? '**over**' : 'ok'} |`,
+    );
+  }
+  lines.push(
+    '',
+    '## Peers, measured the same way',
+    '',
+    '| package | version | imports | min | min+gzip |',
+    '| --- | --- | --- | ---: | ---: |',
+  );
+  for (const r of peers)
+    lines.push(
+      `| ${r.entry.label} | ${r.version} | ${r.entry.note} | ${kb(r.minified)} kB | ${kb(r.gzipped)} kB |`,
+    );
+  const capture = ours[0];
+  const growthbook = peers.find((r) => r.entry.pkg === '@growthbook/growthbook');
+  const posthog = peers.find((r) => r.entry.pkg === 'posthog-js');
+  if (capture && growthbook && posthog) {
+    lines.push(
+      '',
+      `Capture + flag client together are ${(capture.gzipped / growthbook.gzipped).toFixed(2)}× the size of the`,
+      `GrowthBook client alone and ${(capture.gzipped / posthog.gzipped).toFixed(2)}× the size of posthog-js.`,
+    );
+  }
+  lines.push(
+    '',
+    '## What is big',
+    '',
+    'The largest contributors to each of our entries (minified bytes in the output, before gzip):',
+    '',
+  );
+  for (const r of ours) {
+    lines.push(
+      `- **${r.entry.label}:** ${r.top.map((t) => `${t.path} ${kb(t.bytes)} kB`).join('; ')}`,
+    );
+  }
+  lines.push(
+    '',
+    '## Breakdown',
+    '',
+    'Parts of our entries measured alone, with the same settings, to explain the totals.',
+    '',
+    '| part | version | what | min | min+gzip |',
+    '| --- | --- | --- | ---: | ---: |',
+  );
+  for (const r of parts)
+    lines.push(
+      `| ${r.entry.label} | ${r.version} | ${r.entry.note} | ${kb(r.minified)} kB | ${kb(r.gzipped)} kB |`,
+    );
+  const fullCrypto = byLabel(
+    'crypto floor: @noble/ed25519 verifyAsync + @noble/hashes sha256, sha512',
+  );
+  const webCrypto = byLabel(
+    'crypto floor with WebCrypto hashing: @noble/ed25519 verifyAsync alone',
+  );
+  lines.push(
+    '',
+    'How to read it:',
+    '',
+    `- **Published build vs sources.** The same imports cost ${kb(ours[0]?.gzipped ?? 0)} kB / ${kb(ours[1]?.gzipped ?? 0)} kB from \`dist\``,
+    `  but ${kb(byLabel('core capture + flag client, from sources'))} kB / ${kb(byLabel('core SDUI load + verify, from sources'))} kB from the sources. tsup flattens core into`,
+    '  `dist/index.js` plus shared chunks, so `sideEffects: false` can no longer drop unused modules, and',
+    '  the shared chunk carries the `import` statements of the CommonJS `@stdlib/*` distributions used by',
+    '  governance statistics; those packages do not declare `sideEffects: false`, so every bundler keeps',
+    '  them (see "What is big"). Fix in the build, not the code: publish core unbundled (one file per',
+    '  module) or keep the statistics behind their own entry so the browser entry never imports them.',
+    `- **Verification crypto.** Ed25519 verification plus SHA-256 and SHA-512 in JavaScript weigh ${kb(fullCrypto)} kB;`,
+    `  hashing with WebCrypto (\`crypto.subtle.digest\`, which \`@noble/ed25519\`'s \`verifyAsync\` uses by default) leaves ${kb(webCrypto)} kB,`,
+    `  saving ${kb(fullCrypto - webCrypto)} kB on the SDUI path. The signer (server, CLI) can keep \`@noble/hashes\`.`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const args = new Set(process.argv.slice(2));
+  const results: Measured[] = [];
+  for (const entry of entries) results.push(await measure(entry));
+  if (args.has('--json')) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  if (!args.has('--no-write')) writeFileSync(join(root, 'docs', 'bundle-size.md'), report(results));
+  let failed = false;
+  for (const r of results) {
+    const budget = r.entry.budgetKb;
+    const status = budget === undefined ? r.entry.kind : r.gzipped <= budget * 1024 ? 'ok' : 'OVER';
+    if (status === 'OVER') failed = true;
+    process.stderr.write(
+      `size: ${r.entry.label.slice(0, 60).padEnd(60)} ${kb(r.gzipped).padStart(7)} kB${budget === undefined ? '' : ` / ${budget} kB`}  ${status}\n`,
+    );
+  }
+  if (failed) {
+    process.stderr.write('size: over budget (see docs/bundle-size.md, "What is big")\n');
+    process.exitCode = 1;
+  }
+}
+
+await main();
