@@ -20,13 +20,13 @@ import { factorsConformance } from './suites/factors.js';
 import { governanceConformance } from './suites/governance.js';
 import { specsConformance } from './suites/specs.js';
 
-export type { ConformanceOptions, StoreHarness } from './harness.js';
 export {
   FACTOR_FIXTURES,
   type FactorFixture,
   type FactorFixtureCheckpoint,
   type FactorFixtureExpectation,
 } from './fixtures/factors/index.js';
+export type { ConformanceOptions, StoreHarness } from './harness.js';
 export { TEST_USERS, testUuid } from './harness.js';
 
 /** Registers the whole conformance suite (every capability group) for one store. */
