@@ -1,3 +1,8 @@
 import { packageBuild } from '../../tsup.base';
 
-export default packageBuild({ index: 'src/index.ts' });
+// Hooks and context only work in client components: mark the bundle for React Server
+// Components frameworks (as @factoredui/react does). esbuild's own bundling keeps the directive.
+export default packageBuild(
+  { index: 'src/index.ts' },
+  { banner: { js: "'use client';" }, treeshake: false, splitting: false },
+);

@@ -1,2 +1,33 @@
-/** Placeholder entry until the package is built out. */
-export const PACKAGE_NAME = '@factoredui/sdui-react';
+/**
+ * `@factoredui/sdui-react`: renders FactoredUI server-driven UI specs with React DOM — the
+ * renderer (`renderSpec`, `SpecView`), the default registry of the 20 primitives
+ * (`createComponentRegistry`), and hooks that load verified specs (`useSpec`) and data
+ * sources (`useSourceData`).
+ *
+ * @packageDocumentation
+ */
+export type { IconSet } from './primitives/content.js';
+export { defaultIcons } from './primitives/content.js';
+export { type ComponentRegistryOptions, createComponentRegistry } from './registry.js';
+export { renderSpec, SpecView, type SpecViewProps } from './render.js';
+export { stylesheet } from './styles.js';
+export {
+  defaultTheme,
+  resolveTheme,
+  type Theme,
+  type ThemeColors,
+  type ThemeFontSizes,
+  type ThemeRadius,
+  type ThemeTokens,
+  type ThemeVariable,
+  themeVariables,
+} from './theme.js';
+export type {
+  ComponentRegistry,
+  RenderContext,
+  SpecComponent,
+  SpecComponentProps,
+  SpecRenderIssue,
+} from './types.js';
+export { type UseSourceDataResult, useSourceData } from './use-source-data.js';
+export { type UseSpecOptions, type UseSpecResult, useSpec } from './use-spec.js';
