@@ -46,7 +46,8 @@ export interface ExperimentAnalysisInput {
   factors: readonly FactorAnalysisInput[];
 }
 
-const emptyStatistics = (variantKey: string): VariantSufficientStatistics => ({
+/** Sufficient statistics of a variant with no users yet: every count and sum 0. */
+export const emptySufficientStatistics = (variantKey: string): VariantSufficientStatistics => ({
   variantKey,
   assigned: 0,
   n: 0,
@@ -95,7 +96,7 @@ export function analyzeFactor(
 ): FactorEvaluation {
   const direction = factorBetterDirection(input.factor);
   const byKey = new Map(input.statistics.map((s) => [s.variantKey, s]));
-  const statistics = variantKeys.map((key) => byKey.get(key) ?? emptyStatistics(key));
+  const statistics = variantKeys.map((key) => byKey.get(key) ?? emptySufficientStatistics(key));
   const cuped = settings.cuped ? estimateCuped(statistics) : null;
   const threshold = input.threshold
     ? { ...input.threshold, scale: input.threshold.scale ?? ('absolute' as const) }

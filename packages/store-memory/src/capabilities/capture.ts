@@ -7,17 +7,12 @@ import {
   type Session,
 } from '@factoredui/core';
 import type { MemoryContext } from '../context.js';
+import { compareText, orderBy } from '../order.js';
 
-const byTimeThenId = (a: FactoredEvent, b: FactoredEvent) =>
-  a.createdAt < b.createdAt
-    ? -1
-    : a.createdAt > b.createdAt
-      ? 1
-      : a.id < b.id
-        ? -1
-        : a.id > b.id
-          ? 1
-          : 0;
+const byTimeThenId = orderBy<FactoredEvent>(
+  (e) => e.createdAt,
+  (e) => e.id,
+);
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -67,7 +62,7 @@ export function captureCapability({ db, access: getAccess }: MemoryContext): Cap
           (s) =>
             access.canSee(s.userId) && (query.userId === undefined || s.userId === query.userId),
         )
-        .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
+        .sort((a, b) => compareText(b.startedAt, a.startedAt));
       return clone(query.limit === undefined ? sessions : sessions.slice(0, query.limit));
     },
 

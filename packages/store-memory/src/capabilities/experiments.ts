@@ -14,6 +14,7 @@ import {
 import type { Access } from '../access.js';
 import type { MemoryContext } from '../context.js';
 import { key, type MemoryTables } from '../database.js';
+import { orderBy } from '../order.js';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -34,16 +35,10 @@ const requireId = (value: unknown, field: string): string => {
   return value;
 };
 
-const byCreation = (a: Experiment, b: Experiment) =>
-  a.createdAt < b.createdAt
-    ? -1
-    : a.createdAt > b.createdAt
-      ? 1
-      : a.id < b.id
-        ? -1
-        : a.id > b.id
-          ? 1
-          : 0;
+const byCreation = orderBy<Experiment>(
+  (e) => e.createdAt,
+  (e) => e.id,
+);
 
 function notFound(idOrName: string): FactoredError {
   return new FactoredError(
@@ -294,20 +289,12 @@ export function experimentsCapability({
             (query.userId === undefined || a.userId === query.userId) &&
             (query.experimentId === undefined || a.experimentId === query.experimentId),
         )
-        .sort((a, b) =>
-          a.assignedAt !== b.assignedAt
-            ? a.assignedAt < b.assignedAt
-              ? -1
-              : 1
-            : a.experimentId !== b.experimentId
-              ? a.experimentId < b.experimentId
-                ? -1
-                : 1
-              : a.userId < b.userId
-                ? -1
-                : a.userId > b.userId
-                  ? 1
-                  : 0,
+        .sort(
+          orderBy(
+            (r) => r.assignedAt,
+            (r) => r.experimentId,
+            (r) => r.userId,
+          ),
         );
       return clone(result);
     },
@@ -355,24 +342,13 @@ export function experimentsCapability({
             (query.userId === undefined || e.userId === query.userId) &&
             (query.experimentId === undefined || e.experimentId === query.experimentId),
         )
-        .sort((a, b) =>
-          a.exposedAt !== b.exposedAt
-            ? a.exposedAt < b.exposedAt
-              ? -1
-              : 1
-            : a.sessionId !== b.sessionId
-              ? a.sessionId < b.sessionId
-                ? -1
-                : 1
-              : a.userId !== b.userId
-                ? a.userId < b.userId
-                  ? -1
-                  : 1
-                : a.experimentId < b.experimentId
-                  ? -1
-                  : a.experimentId > b.experimentId
-                    ? 1
-                    : 0,
+        .sort(
+          orderBy(
+            (r) => r.exposedAt,
+            (r) => r.sessionId,
+            (r) => r.userId,
+            (r) => r.experimentId,
+          ),
         );
       return clone(result);
     },

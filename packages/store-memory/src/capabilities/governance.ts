@@ -4,6 +4,7 @@ import {
   assertFactorName,
   assertValidGovernanceLogEntry,
   assertValidThreshold,
+  emptySufficientStatistics,
   FactoredError,
   type GovernanceCapability,
   type GovernanceLogEntry,
@@ -112,21 +113,7 @@ export function governanceCapability({
         }
       }
       const rows = new Map<string, VariantSufficientStatistics>(
-        experiment.variants.map((v) => [
-          v.key,
-          {
-            variantKey: v.key,
-            assigned: 0,
-            n: 0,
-            sumY: 0,
-            sumY2: 0,
-            nX: 0,
-            sumX: 0,
-            sumX2: 0,
-            sumXY: 0,
-            sumYWithX: 0,
-          },
-        ]),
+        experiment.variants.map((v) => [v.key, emptySufficientStatistics(v.key)]),
       );
       for (const user of users.values()) {
         const row = rows.get(user.variantKey);
