@@ -2,6 +2,7 @@ export {
   analyzeExperiment,
   analyzeFactor,
   CONTROL_KEY,
+  emptySufficientStatistics,
   type ExperimentAnalysisInput,
   type FactorAnalysisInput,
 } from './analysis.js';
