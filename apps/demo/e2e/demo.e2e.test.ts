@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_DIR, launchBrowser, startPreview } from './browser.js';
+
+const SHOTS = join(APP_DIR, 'e2e', 'screenshots');
+
+let server: PreviewServer;
+let baseUrl: string;
+let page: Page;
+let closeBrowser: () => Promise<void>;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  ({ server, url: baseUrl } = await startPreview());
+  const browser = await launchBrowser();
+  closeBrowser = browser.close;
+  page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+});
+
+afterAll(async () => {
+  await closeBrowser?.();
+  await server?.close();
+});
+
+const shot = (name: string) =>
+  page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+describe('the demo in Chromium', () => {
+  it('opens the shop with the signed, verified promo banner', async () => {
+    await page.goto(baseUrl);
+    await page.getByRole('heading', { name: 'Small things, made well' }).waitFor();
+    const promo = page.getByTestId('promo');
+    await promo.locator('text=Winter sale').waitFor();
+    expect(await promo.getAttribute('data-source')).toBe('remote');
+    expect(await promo.textContent()).toMatch(/Signed spec v\d+ · key demo-/);
+    // Styled, not raw HTML: the stylesheet's grid and brand colour are applied.
+    const display = await page
+      .getByRole('region', { name: 'Products' })
+      .evaluate((el) => getComputedStyle(el).display);
+    expect(display).toBe('grid');
+    await shot('catalog');
+  });
+
+  it('clicks through to checkout, where the experiment assigns a variant', async () => {
+    await page.getByTestId('product-pour-over').click();
+    await page.getByRole('heading', { name: 'Pour-Over Kit' }).waitFor();
+    await page.getByTestId('buy').click();
+    await page.getByRole('heading', { name: 'Checkout' }).waitFor();
+    await page.waitForFunction(() => {
+      const text = document.querySelector('[data-testid="variant"]')?.textContent;
+      return text === 'control' || text === 'express';
+    });
+  });
+
+  it('captures a rage click', async () => {
+    const apply = page.getByTestId('apply-code');
+    for (let i = 0; i < 4; i++) await apply.click({ delay: 10 });
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="rage-count"]')?.textContent) >= 1,
+      undefined,
+      { timeout: 20_000 },
+    );
+    await expect(page.locator('.event-rage code').first().textContent()).resolves.toBe(
+      'checkout/payment/order-summary/apply-code',
+    );
+    await shot('checkout');
+  });
+
+  it('places the order with either variant', async () => {
+    const variant = await page.getByTestId('variant').textContent();
+    if (variant === 'control') {
+      await page.getByLabel('Name on card').fill('Ada Lovelace');
+      await page.getByLabel('Email').fill('ada@example.com');
+      await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+    }
+    await page.getByTestId('submit').click();
+    await page.getByTestId('success').waitFor();
+  });
+
+  it('simulates traffic and shows factor aggregates, lifts and a governance verdict', async () => {
+    await page.getByRole('link', { name: 'Governor', exact: true }).click();
+    await page.getByRole('heading', { name: 'Governor', exact: true }).waitFor();
+    await page.getByTestId('simulate').click();
+    await page.getByTestId('sim-result').waitFor({ timeout: 120_000 });
+    await page.getByTestId('log-row').first().waitFor();
+    const verdict = await page.getByTestId('log-row').first().locator('.pill').textContent();
+    expect(['conclude', 'continue', 'flag review']).toContain(verdict);
+    await page
+      .locator('[data-testid="aggregates"] code', { hasText: 'checkout/payment/place-order' })
+      .first()
+      .waitFor();
+    const lifts = await page.getByTestId('lifts').first().locator('tbody tr').count();
+    expect(lifts).toBeGreaterThanOrEqual(3);
+    const assigned = await page
+      .getByTestId('variants')
+      .first()
+      .locator('tbody tr td.num')
+      .nth(1)
+      .textContent();
+    expect(Number(assigned)).toBeGreaterThan(10);
+    await shot('governor');
+  });
+
+  it('reported no page errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,78 @@
+import { FactoredProvider } from '@factoredui/react';
+import type { JSX } from 'react';
+import { GovernorView } from './governor/GovernorView.js';
+import type { DemoRuntime } from './lib/runtime.js';
+import { RuntimeContext } from './lib/runtime-context.js';
+import { hrefFor, type Route, useRoute } from './router.js';
+import { Catalog } from './shop/Catalog.js';
+import { Checkout } from './shop/Checkout.js';
+import { ProductPage } from './shop/ProductPage.js';
+
+function NavLink({ to, current, children }: { to: Route; current: Route; children: string }) {
+  const active =
+    to.name === current.name ||
+    (to.name === 'catalog' && (current.name === 'product' || current.name === 'checkout'));
+  return (
+    <a href={hrefFor(to)} aria-current={active ? 'page' : undefined}>
+      {children}
+    </a>
+  );
+}
+
+function Screen({ route }: { route: Route }): JSX.Element {
+  switch (route.name) {
+    case 'catalog':
+      return <Catalog />;
+    case 'product':
+      return <ProductPage id={route.id} />;
+    case 'checkout':
+      return <Checkout id={route.id} />;
+    case 'governor':
+      return <GovernorView />;
+  }
+}
+
+/** The demo: the shop (captured as the visitor) and the governor view (service role). */
+export function App({ runtime }: { runtime: DemoRuntime }): JSX.Element {
+  const route = useRoute();
+  return (
+    <RuntimeContext.Provider value={runtime}>
+      <FactoredProvider
+        store={runtime.store}
+        capture={{
+          appVersion: '1.4.0',
+          flushIntervalMs: 1000,
+          onError: (error) => console.warn('capture:', error),
+        }}
+      >
+        <header className="topbar">
+          <a className="brand" href={hrefFor({ name: 'catalog' })}>
+            <span className="brand-mark" aria-hidden="true">
+              F
+            </span>
+            Factored Goods
+          </a>
+          <nav className="nav" aria-label="Main">
+            <NavLink to={{ name: 'catalog' }} current={route}>
+              Shop
+            </NavLink>
+            <NavLink to={{ name: 'governor' }} current={route}>
+              Governor
+            </NavLink>
+          </nav>
+          <span className="store-badge" title="Where the demo keeps its data">
+            {runtime.mode === 'memory' ? 'In-memory store · localStorage' : 'Supabase store'}
+          </span>
+        </header>
+        <main>
+          {runtime.warnings.map((warning) => (
+            <div key={warning} className="error-box warning" role="status">
+              {warning}
+            </div>
+          ))}
+          <Screen route={route} />
+        </main>
+      </FactoredProvider>
+    </RuntimeContext.Provider>
+  );
+}

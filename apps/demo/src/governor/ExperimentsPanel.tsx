@@ -1,0 +1,150 @@
+import type { ExperimentVariantSummary, FactorComparison } from '@factoredui/core';
+import { useExperimentDashboard, useExperimentResults } from '@factoredui/react';
+import type { JSX } from 'react';
+import { GOVERNANCE_OPTIONS } from '../lib/config.js';
+import { num, percent, pValue, signed } from './format.js';
+
+function liftClass(c: FactorComparison): string {
+  if (c.outcome === 'improvement') return 'lift-good';
+  if (c.outcome === 'regression') return 'lift-bad';
+  return '';
+}
+
+function Results({ experimentId }: { experimentId: string }): JSX.Element {
+  const { data, error, isLoading } = useExperimentResults(experimentId, GOVERNANCE_OPTIONS);
+  if (error) return <div className="error-box">{error.message}</div>;
+  if (isLoading || !data) return <p className="empty">Loading results…</p>;
+  const rows = data.factors.flatMap((f) => f.comparisons.map((c) => ({ f, c })));
+  return (
+    <div className="table-wrap">
+      <table data-testid="lifts">
+        <thead>
+          <tr>
+            <th>Factor</th>
+            <th>Path</th>
+            <th>Variant</th>
+            <th className="num">n (ctrl / var)</th>
+            <th className="num">Control</th>
+            <th className="num">Variant</th>
+            <th className="num">Lift</th>
+            <th className="num">
+              {Math.round((data.settings.alpha > 0 ? 1 - data.settings.alpha : 0.95) * 100)}% CI
+            </th>
+            <th className="num">p</th>
+            <th>Outcome</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.length === 0 ? (
+            <tr>
+              <td colSpan={10} className="empty">
+                No thresholded factors.
+              </td>
+            </tr>
+          ) : (
+            rows.map(({ f, c }) => (
+              <tr key={`${f.factor}-${f.path}-${c.variantKey}`}>
+                <td>
+                  <strong>{f.factor}</strong>
+                  <div className="muted small">
+                    {f.direction === 'higher' ? 'higher is better' : 'lower is better'}
+                  </div>
+                </td>
+                <td>
+                  <code className="path">{f.path}</code>
+                </td>
+                <td>{c.variantKey}</td>
+                <td className="num">
+                  {c.n.control} / {c.n.treatment}
+                </td>
+                <td className="num">{num(c.controlMean)}</td>
+                <td className="num">{num(c.treatmentMean)}</td>
+                <td className={`num ${liftClass(c)}`}>
+                  {signed(c.effect)}
+                  <div className="muted small">{percent(c.relativeLift)}</div>
+                </td>
+                <td className="num">{c.ci ? `${signed(c.ci[0])} … ${signed(c.ci[1])}` : '—'}</td>
+                <td className="num">{pValue(c.pValue)}</td>
+                <td>
+                  <span className={`pill pill-outcome-${c.outcome}`}>
+                    {c.outcome.replace('_', ' ')}
+                  </span>
+                  {c.passesThreshold ? <div className="muted small">passes threshold</div> : null}
+                </td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+      <p className="muted small">
+        {data.settings.inference === 'sequential'
+          ? 'Always-valid (sequential) intervals'
+          : 'Fixed-horizon intervals'}
+        , CUPED {data.settings.cuped ? 'on' : 'off'}, {data.settings.multipleComparisons}{' '}
+        correction. SRM{' '}
+        {data.srm.tested
+          ? `p = ${pValue(data.srm.pValue)}${data.srm.flagged ? ' — flagged' : ''}`
+          : 'not tested yet'}
+        .
+      </p>
+    </div>
+  );
+}
+
+/** Running and past experiments: variants with assigned/exposed users, and lifts per factor. */
+export function ExperimentsPanel(): JSX.Element {
+  const { data, error, isLoading } = useExperimentDashboard();
+  const experiments = new Map<string, ExperimentVariantSummary[]>();
+  for (const row of data ?? []) {
+    const rows = experiments.get(row.experimentId) ?? [];
+    rows.push(row);
+    experiments.set(row.experimentId, rows);
+  }
+  return (
+    <section className="card panel" aria-labelledby="experiments-title">
+      <h2 id="experiments-title">Experiments</h2>
+      {error ? <div className="error-box">{error.message}</div> : null}
+      {isLoading ? <p className="empty">Loading…</p> : null}
+      {!isLoading && experiments.size === 0 ? <p className="empty">No experiments.</p> : null}
+      {[...experiments.entries()].map(([id, rows]) => {
+        const first = rows[0] as ExperimentVariantSummary;
+        return (
+          <article key={id} className="experiment" data-testid="experiment">
+            <div className="experiment-head">
+              <div>
+                <strong>{first.experimentName}</strong>{' '}
+                <span className={`pill pill-${first.status}`}>{first.status}</span>
+                {first.winner ? (
+                  <span className="pill pill-conclude">winner: {first.winner}</span>
+                ) : null}
+              </div>
+              <code className="path">{first.path}</code>
+            </div>
+            <table data-testid="variants">
+              <thead>
+                <tr>
+                  <th>Variant</th>
+                  <th className="num">Weight</th>
+                  <th className="num">Assigned</th>
+                  <th className="num">Exposed</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((row) => (
+                  <tr key={row.variantKey}>
+                    <td>{row.variantKey}</td>
+                    <td className="num">{row.weight}%</td>
+                    <td className="num">{row.assignedUsers}</td>
+                    <td className="num">{row.exposedUsers}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <h3>Lifts over control</h3>
+            <Results experimentId={id} />
+          </article>
+        );
+      })}
+    </section>
+  );
+}

@@ -1,0 +1,40 @@
+import { FACTOR_CATALOG, type FactorName } from '@factoredui/core';
+
+/** A number with sensible precision for the tables. */
+export function num(value: number | null | undefined, digits = 3): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
+  return Number(value.toPrecision(digits)).toString();
+}
+
+/** A signed number (`+0.12`, `−0.3`). */
+export function signed(value: number | null | undefined, digits = 3): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  return `${value > 0 ? '+' : value < 0 ? '−' : ''}${num(Math.abs(value), digits)}`;
+}
+
+/** A relative lift as a percentage. */
+export function percent(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  return `${value > 0 ? '+' : value < 0 ? '−' : ''}${Math.abs(value * 100).toFixed(1)}%`;
+}
+
+/** A p-value (`< 0.001` below a thousandth). */
+export function pValue(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  return value < 0.001 ? '< 0.001' : value.toFixed(3);
+}
+
+/** A time as `14:03:22` (today) or a short date. */
+export function time(iso: string): string {
+  const date = new Date(iso);
+  const today = new Date().toDateString() === date.toDateString();
+  return today
+    ? date.toLocaleTimeString('en-GB')
+    : date.toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'short' });
+}
+
+/** The factor's tier from the catalog. */
+export function tierOf(factor: FactorName): string {
+  return FACTOR_CATALOG.find((f) => f.name === factor)?.tier ?? '';
+}
