@@ -141,33 +141,33 @@ describe('useSpec', () => {
   });
 });
 
-describe('useSourceData', () => {
-  let data: ReturnType<typeof useSourceData> | null = null;
-  function Products({
-    registry,
-    cache,
-  }: {
-    registry: DataSourceRegistry;
-    cache: ReturnType<typeof createDataSourceCache>;
-  }) {
-    data = useSourceData(registry, cache);
-    return (
-      <SpecView
-        spec={{
-          spec_version: 1,
-          renderer_min: 1,
-          root: {
-            id: 'products',
-            type: 'list',
-            props: { data: '{products}', emptyText: 'Loading' },
-            itemTemplate: { id: 'name', type: 'text', props: { content: '{item.name}' } },
-          },
-        }}
-        context={{ scope: data.data }}
-      />
-    );
-  }
+let data: ReturnType<typeof useSourceData> | null = null;
+function Products({
+  registry,
+  cache,
+}: {
+  registry: DataSourceRegistry;
+  cache: ReturnType<typeof createDataSourceCache>;
+}) {
+  data = useSourceData(registry, cache);
+  return (
+    <SpecView
+      spec={{
+        spec_version: 1,
+        renderer_min: 1,
+        root: {
+          id: 'products',
+          type: 'list',
+          props: { data: '{products}', emptyText: 'Loading' },
+          itemTemplate: { id: 'name', type: 'text', props: { content: '{item.name}' } },
+        },
+      }}
+      context={{ scope: data.data }}
+    />
+  );
+}
 
+describe('useSourceData', () => {
   it('fetches sources, serves the cache offline and reports errors per source', async () => {
     const cache = createDataSourceCache(createMemoryKVStorage());
     let online = true;
