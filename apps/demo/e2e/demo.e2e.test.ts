@@ -51,7 +51,7 @@ describe('the demo in Chromium', () => {
     await page.getByTestId('product-pour-over').click();
     await page.getByRole('heading', { name: 'Pour-Over Kit' }).waitFor();
     await page.getByTestId('buy').click();
-    await page.getByRole('heading', { name: 'Checkout' }).waitFor();
+    await page.getByRole('heading', { name: 'Checkout', exact: true }).waitFor();
     await page.waitForFunction(() => {
       const text = document.querySelector('[data-testid="variant"]')?.textContent;
       return text === 'control' || text === 'express';

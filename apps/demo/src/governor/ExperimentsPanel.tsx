@@ -21,9 +21,8 @@ function Results({ experimentId }: { experimentId: string }): JSX.Element {
         <thead>
           <tr>
             <th>Factor</th>
-            <th>Path</th>
             <th>Variant</th>
-            <th className="num">n (ctrl / var)</th>
+            <th className="num">n</th>
             <th className="num">Control</th>
             <th className="num">Variant</th>
             <th className="num">Lift</th>
@@ -37,7 +36,7 @@ function Results({ experimentId }: { experimentId: string }): JSX.Element {
         <tbody>
           {rows.length === 0 ? (
             <tr>
-              <td colSpan={10} className="empty">
+              <td colSpan={9} className="empty">
                 No thresholded factors.
               </td>
             </tr>
@@ -49,12 +48,10 @@ function Results({ experimentId }: { experimentId: string }): JSX.Element {
                   <div className="muted small">
                     {f.direction === 'higher' ? 'higher is better' : 'lower is better'}
                   </div>
-                </td>
-                <td>
                   <code className="path">{f.path}</code>
                 </td>
                 <td>{c.variantKey}</td>
-                <td className="num">
+                <td className="num nowrap">
                   {c.n.control} / {c.n.treatment}
                 </td>
                 <td className="num">{num(c.controlMean)}</td>
@@ -63,7 +60,9 @@ function Results({ experimentId }: { experimentId: string }): JSX.Element {
                   {signed(c.effect)}
                   <div className="muted small">{percent(c.relativeLift)}</div>
                 </td>
-                <td className="num">{c.ci ? `${signed(c.ci[0])} … ${signed(c.ci[1])}` : '—'}</td>
+                <td className="num nowrap">
+                  {c.ci ? `${signed(c.ci[0])} … ${signed(c.ci[1])}` : '—'}
+                </td>
                 <td className="num">{pValue(c.pValue)}</td>
                 <td>
                   <span className={`pill pill-outcome-${c.outcome}`}>

@@ -80,7 +80,7 @@ export const PROMO_SPEC: Spec = {
           {
             id: 'promo-copy',
             type: 'column',
-            props: { gap: 1 },
+            props: { gap: 1, align: 'start' },
             children: [
               {
                 id: 'promo-chip',
