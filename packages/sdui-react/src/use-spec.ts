@@ -90,7 +90,7 @@ export function useSpec(name: string, options: UseSpecOptions): UseSpecResult {
   const baseline = useRef(options.baseline);
   baseline.current = options.baseline;
   const { storage = null, verifier, version, refreshIntervalMs, rendererVersion } = options;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the baseline is read at creation (a new object each render must not reload)
+  // The baseline is read through a ref at creation: a new baseline object each render must not reload.
   const loader = useMemo(
     () =>
       createSpecLoader({

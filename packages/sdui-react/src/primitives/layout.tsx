@@ -48,7 +48,6 @@ export function ScrollView({ props, children }: SpecComponentProps): JSX.Element
   if (maxHeight !== undefined) style.maxHeight = maxHeight;
   const attributes = common(props);
   return (
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: scrollable regions must be keyboard-focusable (WCAG 2.1.1)
     <div
       className="fui-scroll"
       style={style}
