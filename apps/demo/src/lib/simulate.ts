@@ -68,9 +68,9 @@ interface Behavior {
  */
 const BEHAVIOR: Record<'control' | 'express', Behavior> = {
   control: {
-    error: (c) => 0.12 + 0.3 * c,
-    rage: (c) => 0.12 + 0.4 * c,
-    complete: (c) => 0.8 - 0.4 * c,
+    error: (c) => 0.15 + 0.35 * c,
+    rage: (c) => 0.2 + 0.5 * c,
+    complete: (c) => 0.72 - 0.45 * c,
     hesitationMs: (c, r) => 1500 + 4000 * c + 2500 * r,
   },
   express: {
@@ -92,6 +92,15 @@ const structural = (depth: number, siblings: number, fields = 0): EventPayload =
   sibling_count: siblings,
   form_field_count: fields,
 });
+
+/** A UUID v4 drawn from `random`, so a seeded run has the same visitors (and buckets). */
+function seededUuid(random: () => number): string {
+  const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16));
+  hex[12] = '4';
+  hex[16] = ((Number.parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
+  const h = hex.join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
 
 /** Advances simulated time by `min..max` ms. */
 function wait(visit: Visit, min: number, max: number): void {
@@ -209,7 +218,7 @@ export async function simulateTraffic(options: SimulationOptions): Promise<Simul
   onProgress({ phase: 'visitors', done, total: users });
 
   const simulateOne = async () => {
-    const userId = createRandomId();
+    const userId = options.seed === undefined ? createRandomId() : seededUuid(random);
     const store = storeFor(userId);
     const clumsy = random() ** 1.5;
     const clock = { t: preEnd - DAY + HOUR + Math.floor(random() * (DAY - 2 * HOUR)) };
