@@ -87,6 +87,13 @@ export interface MemoryDatabaseOptions {
   storage?: KVStorage;
   /** Key under which the tables are persisted. Default `factoredui:memory-store`. */
   storageKey?: string;
+  /**
+   * Writes within this many milliseconds are persisted together (default 200). Pending data
+   * is also persisted at once when the page is hidden, and by {@link MemoryDatabase.flush}.
+   */
+  persistDelayMs?: number;
+  /** Called when persisting fails (e.g. a full localStorage). Default: `console.warn`. */
+  onPersistError?: (error: unknown) => void;
 }
 
 /**
@@ -115,10 +122,9 @@ type SerializedTables = Partial<Record<keyof MemoryTables, unknown[]>>;
 
 /** Creates an empty (or, with `storage`, reloaded) memory database. */
 export function createMemoryDatabase(options: MemoryDatabaseOptions = {}): MemoryDatabase {
-  const { storage, storageKey = 'factoredui:memory-store' } = options;
+  const { storage, storageKey = 'factoredui:memory-store', persistDelayMs = 200 } = options;
   const tables = emptyTables();
   const listeners = new Map<StoreTopic, Set<(change: StoreChange) => void>>();
-  let saveScheduled: Promise<void> | null = null;
 
   const load = async () => {
     if (!storage) return;
@@ -150,14 +156,36 @@ export function createMemoryDatabase(options: MemoryDatabaseOptions = {}): Memor
     await storage.setItem(storageKey, JSON.stringify(serialized));
   };
 
-  const scheduleSave = () => {
-    if (!storage || saveScheduled) return;
-    // Coalesce the writes of one tick into one serialization.
-    saveScheduled = Promise.resolve().then(async () => {
-      saveScheduled = null;
-      await save();
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  let inFlight: Promise<void> = Promise.resolve();
+
+  const saveNow = (): Promise<void> => {
+    if (saveTimer !== undefined) clearTimeout(saveTimer);
+    saveTimer = undefined;
+    // Chain saves so an older serialization never lands after a newer one.
+    inFlight = inFlight.then(save).catch((error: unknown) => {
+      if (options.onPersistError) options.onPersistError(error);
+      else console.warn('[factoredui] store-memory could not persist its data:', error);
     });
+    return inFlight;
   };
+
+  const scheduleSave = () => {
+    if (!storage || saveTimer !== undefined) return;
+    // Serializing the whole database costs O(data): coalesce a burst of writes into one save.
+    saveTimer = setTimeout(saveNow, persistDelayMs);
+  };
+
+  if (storage && typeof window !== 'undefined' && typeof document !== 'undefined') {
+    // A page that is hidden may never run again: persist what is pending right away.
+    const flushIfPending = () => {
+      if (saveTimer !== undefined) void saveNow();
+    };
+    window.addEventListener('pagehide', flushIfPending);
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') flushIfPending();
+    });
+  }
 
   const ready = load();
 
@@ -186,8 +214,7 @@ export function createMemoryDatabase(options: MemoryDatabaseOptions = {}): Memor
     },
     async flush() {
       await ready;
-      if (saveScheduled) await saveScheduled;
-      else await save();
+      await saveNow();
     },
     async clear() {
       await ready;
@@ -195,6 +222,9 @@ export function createMemoryDatabase(options: MemoryDatabaseOptions = {}): Memor
       for (const name of MAP_TABLES) (tables[name] as Map<unknown, unknown>).clear();
       tables.snapshots = fresh.snapshots;
       tables.governanceLog = fresh.governanceLog;
+      if (saveTimer !== undefined) clearTimeout(saveTimer);
+      saveTimer = undefined;
+      await inFlight;
       if (storage) await storage.removeItem(storageKey);
     },
   };

@@ -36,6 +36,10 @@ export interface MemoryStoreOptions {
   storage?: KVStorage;
   /** Key under which the database is persisted. Default `factoredui:memory-store`. */
   storageKey?: string;
+  /** See {@link MemoryDatabaseOptions.persistDelayMs}. */
+  persistDelayMs?: number;
+  /** See {@link MemoryDatabaseOptions.onPersistError}. */
+  onPersistError?: (error: unknown) => void;
   /** `user` (default) or `service` (server/admin: definitions, maintenance, any user's rows). */
   role?: 'user' | 'service';
   /**
@@ -78,6 +82,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     createMemoryDatabase({
       ...(options.storage ? { storage: options.storage } : {}),
       ...(options.storageKey ? { storageKey: options.storageKey } : {}),
+      ...(options.persistDelayMs !== undefined ? { persistDelayMs: options.persistDelayMs } : {}),
+      ...(options.onPersistError ? { onPersistError: options.onPersistError } : {}),
     });
   let accessPromise: Promise<Access> | undefined;
   const context: MemoryContext = {

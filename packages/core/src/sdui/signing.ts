@@ -6,7 +6,7 @@ import type { Platform } from '../capture/types.js';
 import { FactoredError } from '../errors.js';
 import { isJsonValue, type JsonObject } from '../util/json.js';
 import { type TimeInput, toIsoString } from '../util/time.js';
-import type { SignedSpecEnvelope } from './types.js';
+import type { SignedSpecEnvelope, Spec } from './types.js';
 
 /**
  * Signing and verification of specs.
@@ -158,8 +158,11 @@ export interface SignSpecOptions {
 export interface SpecSigner {
   /** The key id written into every envelope. */
   readonly keyId: string;
-  /** Hashes and signs `spec` (plain JSON; validate it first with `validateSpec`). */
-  sign(spec: JsonObject, options?: SignSpecOptions): Promise<SignedSpecEnvelope>;
+  /**
+   * Hashes and signs `spec` (a typed {@link Spec} or plain JSON; validate it first with
+   * `validateSpec`). Throws `invalid_input` when it is not plain JSON.
+   */
+  sign(spec: Spec | JsonObject, options?: SignSpecOptions): Promise<SignedSpecEnvelope>;
 }
 
 /** Options of {@link createEd25519Signer}. */
@@ -170,7 +173,7 @@ export interface Ed25519SignerOptions {
   keyId: string;
 }
 
-function envelopeFields(spec: JsonObject, keyId: string, options: SignSpecOptions) {
+function envelopeFields(spec: Spec | JsonObject, keyId: string, options: SignSpecOptions) {
   const fields: SpecSigningFields = {
     spec_hash: hashSpec(spec),
     signed_at: toIsoString(options.signedAt ?? Date.now(), 'signedAt'),
@@ -213,7 +216,7 @@ export function createEd25519Signer(
     async sign(spec, signOptions = {}) {
       const fields = envelopeFields(spec, keyId, signOptions);
       const signature = bytesToHex(ed.sign(specSigningPayload(fields), secret));
-      return { spec: structuredClone(spec), ...fields, signature };
+      return { spec: structuredClone(spec) as JsonObject, ...fields, signature };
     },
   };
 }
@@ -398,7 +401,7 @@ export function createDevSpecSigner(): SpecSigner {
     keyId: DEV_KEY_ID,
     async sign(spec, options = {}) {
       const fields = envelopeFields(spec, DEV_KEY_ID, options);
-      return { spec: structuredClone(spec), ...fields, signature: 'unsigned' };
+      return { spec: structuredClone(spec) as JsonObject, ...fields, signature: 'unsigned' };
     },
   };
 }

@@ -16,6 +16,7 @@ import {
   getEd25519PublicKey,
   hashSpec,
   type SignedSpecEnvelope,
+  type Spec,
   specSigningPayload,
 } from '@factoredui/core';
 import { hexToBytes } from '@noble/hashes/utils.js';
@@ -90,6 +91,18 @@ describe('spec hash', () => {
 });
 
 describe('Ed25519 signing', () => {
+  it('signs a typed Spec without a cast, and the result verifies', async () => {
+    const { privateKey, publicKey } = await generateEd25519Keypair();
+    const typed: Spec = {
+      spec_version: 1,
+      renderer_min: 1,
+      root: { id: 'hello', type: 'text', props: { content: 'Hi' } },
+    };
+    const envelope = await createEd25519Signer({ privateKey, keyId: 'k1' }).sign(typed);
+    const verifier = createEd25519Verifier({ k1: publicKey });
+    await expect(verifier.verify(envelope)).resolves.toMatchObject({ ok: true });
+  });
+
   it('reproduces the published test vector (cross-checked with OpenSSL through node:crypto)', async () => {
     const signer = createEd25519Signer({ privateKey: RFC_SECRET, keyId: 'rfc8032-test1' });
     const envelope = await signer.sign(SPEC, {
