@@ -21,6 +21,8 @@ export type SpecSource = 'remote' | 'cache' | 'baseline';
  * - `not_found`: no active spec (or no such pinned version) in the store.
  * - `malformed_envelope`, `hash_mismatch`, `unknown_key`, `bad_signature`,
  *   `dev_verifier_in_production`: the verifier refused the envelope.
+ * - `verification_unavailable`: the verifier could not hash (no WebCrypto and no hash
+ *   functions given), so nothing remote or cached was trusted; the cache entry is kept.
  * - `slot_mismatch`: the envelope was signed for another spec name or platform.
  * - `renderer_too_old`: the spec's `renderer_min` is above this renderer's version.
  * - `invalid_spec`: the spec fails `validateSpec` (see `errors`).
@@ -202,6 +204,8 @@ async function readCache(
   const verdict = await check(cached, 'cache', options);
   if (!verdict.ok) {
     rejections.push(verdict.rejection);
+    // Not the entry's fault: it may verify once the host can hash.
+    if (verdict.rejection.reason === 'verification_unavailable') return null;
     try {
       await storage.remove(name, platform, version);
     } catch {

@@ -19,6 +19,7 @@ import {
   type Spec,
   specSigningPayload,
 } from '@factoredui/core';
+import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
@@ -287,6 +288,85 @@ describe('verification', () => {
     expect(await verifier.verify({ ...envelope, signature: 'zz' })).toMatchObject({
       reason: 'bad_signature',
     });
+  });
+});
+
+describe('hashing: WebCrypto or injected hash functions', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  const cases = async () => {
+    const envelope = await createEd25519Signer({ privateKey: RFC_SECRET, keyId: 'k' }).sign(SPEC, {
+      name: 'greeting',
+    });
+    const changed = { ...SPEC, renderer_min: 2 };
+    return [
+      envelope,
+      { ...envelope, spec: changed },
+      { ...envelope, spec: changed, spec_hash: hashSpec(changed) },
+      { ...envelope, name: 'other' },
+      { ...envelope, key_id: 'nope' },
+      { ...envelope, signature: `${envelope.signature.slice(0, -2)}00` },
+      { ...envelope, spec_hash: 'x' },
+    ];
+  };
+
+  it('gives the same result with WebCrypto and with injected @noble/hashes', async () => {
+    const webCrypto = createEd25519Verifier({ k: RFC_PUBLIC });
+    const injected = createEd25519Verifier({ keys: { k: RFC_PUBLIC }, sha256, sha512 });
+    const positional = createEd25519Verifier({ k: RFC_PUBLIC }, { sha256, sha512 });
+    const envelopes = await cases();
+    const results = await Promise.all(envelopes.map((e) => webCrypto.verify(e)));
+    expect(results.map((r) => (r.ok ? 'ok' : r.reason))).toEqual([
+      'ok',
+      'hash_mismatch',
+      'bad_signature',
+      'bad_signature',
+      'unknown_key',
+      'bad_signature',
+      'malformed_envelope',
+    ]);
+    for (const verifier of [injected, positional])
+      expect(await Promise.all(envelopes.map((e) => verifier.verify(e)))).toEqual(results);
+  });
+
+  it('fails closed with verification_unavailable when crypto.subtle is missing', async () => {
+    const envelopes = await cases();
+    const webCrypto = createEd25519Verifier({ k: RFC_PUBLIC });
+    const only256 = createEd25519Verifier({ keys: { k: RFC_PUBLIC }, sha256 });
+    const injected = createEd25519Verifier({ keys: { k: RFC_PUBLIC }, sha256, sha512 });
+    vi.stubGlobal('crypto', { getRandomValues: globalThis.crypto.getRandomValues });
+    for (const verifier of [webCrypto, only256]) {
+      for (const envelope of envelopes) {
+        const result = await verifier.verify(envelope);
+        expect(result).toMatchObject({ ok: false, reason: 'verification_unavailable' });
+        if (!result.ok) expect(result.message).toMatch(/crypto\.subtle.*\{ sha256, sha512 \}/);
+      }
+    }
+    // Injected hashes need no WebCrypto.
+    expect(await injected.verify(envelopes[0])).toEqual({ ok: true, keyId: 'k' });
+    expect(await injected.verify(envelopes[2])).toMatchObject({ reason: 'bad_signature' });
+    vi.stubGlobal('crypto', undefined);
+    expect(await webCrypto.verify(envelopes[0])).toMatchObject({
+      ok: false,
+      reason: 'verification_unavailable',
+    });
+  });
+
+  it('fails closed when a hash provider throws or is not a function', async () => {
+    const [envelope] = await cases();
+    const broken = () => {
+      throw new Error('no digest');
+    };
+    for (const hashes of [{ sha256: broken }, { sha512: broken }]) {
+      expect(await createEd25519Verifier({ k: RFC_PUBLIC }, hashes).verify(envelope)).toMatchObject(
+        { ok: false, reason: 'verification_unavailable' },
+      );
+    }
+    expect(() =>
+      createEd25519Verifier({ keys: { k: RFC_PUBLIC }, sha512: 'sha512' as never }),
+    ).toThrowError(FactoredError);
   });
 });
 

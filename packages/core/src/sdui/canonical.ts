@@ -1,0 +1,198 @@
+import canonicalize from 'canonicalize';
+import { FactoredError } from '../errors.js';
+import { isJsonValue, type JsonObject } from '../util/json.js';
+import type { SignedSpecEnvelope } from './types.js';
+
+/**
+ * What signing and verification share, without any hash implementation: canonical JSON, the
+ * signed payload, key decoding and the envelope shape check. The verifier (browser path) and
+ * the signer (server, CLI) each bring their own hashing, so this module stays small.
+ *
+ * - The **hash** is SHA-256 over the UTF-8 bytes of the RFC 8785 canonical JSON of the spec, so
+ *   key order and whitespace (which databases change) never change it, and any changed value
+ *   does.
+ * - The **signature** is Ed25519 (RFC 8032, strict verification) over the UTF-8 bytes of the
+ *   canonical JSON of `{ domain, spec_hash, signed_at, key_id, name?, platform? }` (see
+ *   {@link specSigningPayload}): the signing time, the key id and the slot the spec is for
+ *   cannot be swapped without breaking it, and the `domain` string keeps these signatures from
+ *   being valid for anything else signed with the same key.
+ * - Keys are 32 bytes, given as hex (64 characters) or base64url (43 characters, padding
+ *   optional); generated keys are hex. Hashes and signatures are lowercase hex.
+ */
+
+/** Domain separation string inside every signing payload. */
+export const SPEC_SIGNATURE_DOMAIN = 'factoredui.spec.v1';
+
+/**
+ * The RFC 8785 (JCS) canonical JSON of `value`: object keys sorted by UTF-16 code units, no
+ * whitespace, ECMAScript number formatting. Throws `invalid_input` for anything that is not
+ * plain JSON (undefined, functions, NaN, cycles...).
+ */
+export function canonicalJson(value: unknown): string {
+  if (!isJsonValue(value)) {
+    throw new FactoredError(
+      'invalid_input',
+      'Only plain JSON (finite numbers, strings, booleans, null, arrays, plain objects) can be canonicalized.',
+    );
+  }
+  return canonicalize(value) as string;
+}
+
+/** UTF-8 bytes of the canonical JSON of a value already known to be plain JSON. */
+export const canonicalBytes = (value: JsonObject) =>
+  new TextEncoder().encode(canonicalize(value) as string);
+
+/** Lowercase hex of `bytes`. */
+export const toHex = (bytes: Uint8Array): string =>
+  Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+
+/** Bytes of an even-length hex string (checked by the caller). */
+export const fromHex = (hex: string): Uint8Array =>
+  Uint8Array.from({ length: hex.length / 2 }, (_, i) =>
+    Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16),
+  );
+
+/** The envelope fields the signature covers. */
+export type SpecSigningFields = Pick<
+  SignedSpecEnvelope,
+  'spec_hash' | 'signed_at' | 'key_id' | 'name' | 'platform'
+>;
+
+/** The exact bytes that are signed for an envelope (see the module notes). */
+export function specSigningPayload(fields: SpecSigningFields): Uint8Array {
+  const payload: JsonObject = {
+    domain: SPEC_SIGNATURE_DOMAIN,
+    spec_hash: fields.spec_hash,
+    signed_at: fields.signed_at,
+    key_id: fields.key_id,
+  };
+  if (fields.name !== undefined) payload.name = fields.name;
+  if (fields.platform !== undefined) payload.platform = fields.platform;
+  return new TextEncoder().encode(canonicalJson(payload));
+}
+
+const HEX = /^(?:[0-9a-fA-F]{2})+$/;
+const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
+
+function base64urlToBytes(text: string): Uint8Array {
+  const base64 = text.replace(/=+$/, '').replaceAll('-', '+').replaceAll('_', '/');
+  const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
+  return Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
+}
+
+/** Encodes bytes as base64url without padding. */
+export function bytesToBase64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+/**
+ * Decodes a key or signature given as bytes, hex or base64url, checking its length. Throws
+ * `invalid_input` naming `what`.
+ */
+export function decodeKey(value: string | Uint8Array, length: number, what: string): Uint8Array {
+  let bytes: Uint8Array | undefined;
+  if (value instanceof Uint8Array) bytes = value;
+  else if (typeof value === 'string' && value.length === length * 2 && HEX.test(value))
+    bytes = fromHex(value);
+  else if (typeof value === 'string' && BASE64URL.test(value)) {
+    try {
+      bytes = base64urlToBytes(value);
+    } catch {
+      bytes = undefined;
+    }
+  }
+  if (!bytes || bytes.length !== length) {
+    throw new FactoredError(
+      'invalid_input',
+      `${what} must be ${length} bytes as hex (${length * 2} characters) or base64url.`,
+    );
+  }
+  return bytes;
+}
+
+/**
+ * Why an envelope failed verification. `verification_unavailable`: the verifier has no
+ * SHA-256/SHA-512 (no WebCrypto `crypto.subtle`, e.g. React Native or an insecure http page,
+ * and no hash functions passed to `createEd25519Verifier`); nothing is trusted then.
+ */
+export type SpecVerificationFailure =
+  | 'malformed_envelope'
+  | 'hash_mismatch'
+  | 'unknown_key'
+  | 'bad_signature'
+  | 'dev_verifier_in_production'
+  | 'verification_unavailable';
+
+/** The outcome of {@link SpecVerifier.verify}. Verifiers never throw for a bad envelope. */
+export type SpecVerification =
+  | { ok: true; keyId: string }
+  | { ok: false; reason: SpecVerificationFailure; message: string };
+
+/** Checks an envelope's hash and signature. */
+export interface SpecVerifier {
+  verify(envelope: unknown): Promise<SpecVerification>;
+}
+
+const HASH_HEX = /^[0-9a-f]{64}$/;
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A failed {@link SpecVerification}. */
+export const fail = (reason: SpecVerificationFailure, message: string): SpecVerification => ({
+  ok: false,
+  reason,
+  message,
+});
+
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Why `envelope` is not a well-formed {@link SignedSpecEnvelope}, or `null`. Checks field
+ * types and formats only, not the hash or signature.
+ */
+export function envelopeProblem(envelope: unknown): string | null {
+  if (!isObject(envelope)) return 'an envelope must be an object';
+  if (!isObject(envelope.spec) || !isJsonValue(envelope.spec))
+    return 'envelope.spec must be a plain JSON object';
+  if (typeof envelope.spec_hash !== 'string' || !HASH_HEX.test(envelope.spec_hash))
+    return 'envelope.spec_hash must be 64 lowercase hex characters';
+  if (typeof envelope.signature !== 'string' || envelope.signature.length === 0)
+    return 'envelope.signature must be a non-empty string';
+  if (
+    typeof envelope.signed_at !== 'string' ||
+    !ISO_UTC.test(envelope.signed_at) ||
+    !Number.isFinite(Date.parse(envelope.signed_at))
+  )
+    return 'envelope.signed_at must be an ISO 8601 time';
+  if (typeof envelope.key_id !== 'string' || envelope.key_id.length === 0)
+    return 'envelope.key_id must be a non-empty string';
+  if (envelope.name !== undefined && typeof envelope.name !== 'string')
+    return 'envelope.name must be a string when present';
+  if (envelope.platform !== undefined && typeof envelope.platform !== 'string')
+    return 'envelope.platform must be a string when present';
+  return null;
+}
+
+/**
+ * Checks the envelope's shape and its `spec_hash` against `actualHash` (the hex SHA-256 of
+ * the canonical spec, computed by the caller's hash): the envelope, or the failure.
+ */
+export async function checkShapeAndHash(
+  envelope: unknown,
+  actualHash: (spec: JsonObject) => string | Promise<string>,
+): Promise<SpecVerification | SignedSpecEnvelope> {
+  const problem = envelopeProblem(envelope);
+  if (problem) return fail('malformed_envelope', `${problem}.`);
+  const env = envelope as SignedSpecEnvelope;
+  // envelopeProblem already checked that the spec is plain JSON.
+  const actual = await actualHash(env.spec);
+  if (actual !== env.spec_hash) {
+    return fail(
+      'hash_mismatch',
+      `spec_hash ${env.spec_hash} does not match the spec (its canonical hash is ${actual}): the spec was changed after signing.`,
+    );
+  }
+  return env;
+}

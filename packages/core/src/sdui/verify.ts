@@ -1,0 +1,165 @@
+import * as ed from '@noble/ed25519';
+import { FactoredError } from '../errors.js';
+import type { JsonObject } from '../util/json.js';
+import {
+  canonicalBytes,
+  checkShapeAndHash,
+  decodeKey,
+  fail,
+  fromHex,
+  isObject,
+  type SpecVerification,
+  type SpecVerifier,
+  specSigningPayload,
+  toHex,
+} from './canonical.js';
+
+/**
+ * Client-side verification of signed specs. Hashes with WebCrypto (`crypto.subtle`): SHA-256 of
+ * the canonical spec, and SHA-512 inside Ed25519 (`@noble/ed25519`'s `verifyAsync`), so no
+ * JavaScript hash implementation ships on this path. Hosts without WebCrypto pass hash
+ * functions (e.g. from `@noble/hashes`); without either, every envelope is refused.
+ */
+
+/** A synchronous hash function, e.g. `sha256` or `sha512` from `@noble/hashes/sha2.js`. */
+export type HashFunction = (message: Uint8Array) => Uint8Array;
+
+/**
+ * Hash functions for hosts without WebCrypto (React Native, pages served over insecure http).
+ * Each one given replaces `crypto.subtle` for that hash.
+ */
+export interface SpecHashFunctions {
+  sha256?: HashFunction;
+  sha512?: HashFunction;
+}
+
+/** Public keys by key id, each 32 bytes as hex, base64url or bytes. */
+export type Ed25519PublicKeys =
+  | Readonly<Record<string, string | Uint8Array>>
+  | readonly { keyId: string; publicKey: string | Uint8Array }[];
+
+/** Options of {@link createEd25519Verifier}. */
+export interface Ed25519VerifierOptions extends SpecHashFunctions {
+  /** The trusted public keys by key id. */
+  keys: Ed25519PublicKeys;
+}
+
+const UNAVAILABLE =
+  'WebCrypto (crypto.subtle) is not available here (React Native, or a page not served over https), so no spec can be verified: pass { sha256, sha512 } (e.g. from @noble/hashes/sha2.js) to createEd25519Verifier.';
+
+const messageOf = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
+
+/**
+ * Creates a verifier that accepts envelopes signed by any of `keys`, looked up by the
+ * envelope's `key_id`. To rotate, ship the new public key next to the old one, sign new specs
+ * with the new key, then drop the old key once no active spec uses it.
+ *
+ * Hashing uses WebCrypto (`crypto.subtle`). Where it is missing, pass `{ sha256, sha512 }`
+ * (as options or the second argument); otherwise every envelope fails closed with
+ * `verification_unavailable`.
+ *
+ * @example
+ * ```ts
+ * const verifier = createEd25519Verifier({ '2026-01': PUBLIC_KEY_HEX });
+ * const result = await verifier.verify(envelope); // { ok: true, keyId: '2026-01' }
+ * // React Native:
+ * import { sha256, sha512 } from '@noble/hashes/sha2.js';
+ * createEd25519Verifier({ keys: { '2026-01': PUBLIC_KEY_HEX }, sha256, sha512 });
+ * ```
+ */
+export function createEd25519Verifier(
+  keys: Ed25519PublicKeys | Ed25519VerifierOptions,
+  hashes: SpecHashFunctions = {},
+): SpecVerifier {
+  const options =
+    !Array.isArray(keys) && isObject(keys) && 'keys' in keys && typeof keys.keys === 'object'
+      ? (keys as unknown as Ed25519VerifierOptions)
+      : undefined;
+  const source = options ? options.keys : (keys as Ed25519PublicKeys);
+  const sha256 = hashes.sha256 ?? options?.sha256;
+  const sha512 = hashes.sha512 ?? options?.sha512;
+  for (const [name, fn] of [
+    ['sha256', sha256],
+    ['sha512', sha512],
+  ] as const) {
+    if (fn !== undefined && typeof fn !== 'function')
+      throw new FactoredError(
+        'invalid_input',
+        `createEd25519Verifier: ${name} must be a function.`,
+      );
+  }
+  const entries: [string, string | Uint8Array][] = Array.isArray(source)
+    ? source.map((k: { keyId: string; publicKey: string | Uint8Array }) => [k.keyId, k.publicKey])
+    : Object.entries(source as Record<string, string | Uint8Array>);
+  if (entries.length === 0)
+    throw new FactoredError(
+      'invalid_input',
+      'createEd25519Verifier needs at least one public key.',
+    );
+  const table = new Map<string, Uint8Array>();
+  for (const [keyId, publicKey] of entries) {
+    if (typeof keyId !== 'string' || keyId.length === 0)
+      throw new FactoredError('invalid_input', 'Every public key needs a non-empty key id.');
+    table.set(keyId, decodeKey(publicKey, 32, `Public key "${keyId}"`));
+  }
+
+  const hashSpecAsync = async (spec: JsonObject): Promise<string> => {
+    const bytes = canonicalBytes(spec);
+    if (sha256) return toHex(sha256(bytes));
+    return toHex(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes)));
+  };
+
+  const verifySignature = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => {
+    if (!sha512) return ed.verifyAsync(signature, message, publicKey, { zip215: false });
+    // noble reads its synchronous SHA-512 from a shared slot: set ours only for this
+    // synchronous call, so other verifiers and signers are unaffected.
+    const previous = ed.hashes.sha512;
+    ed.hashes.sha512 = sha512 as typeof ed.hashes.sha512;
+    try {
+      return ed.verify(signature, message, publicKey, { zip215: false });
+    } finally {
+      ed.hashes.sha512 = previous;
+    }
+  };
+
+  return {
+    async verify(envelope): Promise<SpecVerification> {
+      // Fail closed, before looking at the envelope, when nothing can hash.
+      if ((!sha256 || !sha512) && !globalThis.crypto?.subtle)
+        return fail('verification_unavailable', UNAVAILABLE);
+      let checked: Awaited<ReturnType<typeof checkShapeAndHash>>;
+      try {
+        checked = await checkShapeAndHash(envelope, hashSpecAsync);
+      } catch (cause) {
+        return fail('verification_unavailable', `SHA-256 failed: ${messageOf(cause)}`);
+      }
+      if ('ok' in checked) return checked;
+      const publicKey = table.get(checked.key_id);
+      if (!publicKey) {
+        return fail(
+          'unknown_key',
+          `key_id "${checked.key_id}" is not among the trusted keys (${[...table.keys()].join(', ')}); add its public key to the verifier or re-sign the spec.`,
+        );
+      }
+      let valid = false;
+      if (/^[0-9a-f]{128}$/.test(checked.signature)) {
+        try {
+          valid = await verifySignature(
+            fromHex(checked.signature),
+            specSigningPayload(checked),
+            publicKey,
+          );
+        } catch (cause) {
+          // Lengths are checked above, so only the SHA-512 provider can throw here.
+          return fail('verification_unavailable', `SHA-512 failed: ${messageOf(cause)}`);
+        }
+      }
+      return valid
+        ? { ok: true, keyId: checked.key_id }
+        : fail(
+            'bad_signature',
+            `the signature does not verify with key "${checked.key_id}": the envelope was altered or signed with another key.`,
+          );
+    },
+  };
+}
