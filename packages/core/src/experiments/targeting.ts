@@ -1,6 +1,6 @@
 import type { ComponentPath, Platform } from '../capture/types.js';
 import { FactoredError } from '../errors.js';
-import { isFactorName } from '../factors/catalog.js';
+import { isFactorName } from '../factors/names.js';
 import type { FactorName } from '../factors/types.js';
 import type {
   DeviceMetadata,

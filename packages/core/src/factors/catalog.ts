@@ -1,5 +1,8 @@
 import { FactoredError } from '../errors.js';
+import { FACTOR_NAMES, isFactorName } from './names.js';
 import type { FactorDefinition, FactorName } from './types.js';
+
+export { FACTOR_NAMES, isFactorName };
 
 /** Default factor window: 7 days in milliseconds. */
 export const DEFAULT_FACTOR_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
@@ -7,105 +10,91 @@ export const DEFAULT_FACTOR_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 /** Component aggregates are withheld when fewer distinct users than this have a value. */
 export const AGGREGATE_MIN_USERS = 5;
 
+/** Each factor's details by name; the type requires exactly one entry per factor name. */
+const DETAILS: { readonly [N in FactorName]: Omit<FactorDefinition, 'name'> } = {
+  completion_rate: {
+    tier: 'alarm',
+    direction: 'higher',
+    unit: 'ratio',
+    description:
+      'Of the sessions with an `impression`, the fraction that also have a `navigation` event whose `payload.action` is `"complete"`. Absent when no session has an impression.',
+  },
+  drop_off_rate: {
+    tier: 'alarm',
+    direction: 'lower',
+    unit: 'ratio',
+    description: '1 - (sessions with any `navigation` event / sessions with any event).',
+  },
+  error_rate: {
+    tier: 'alarm',
+    direction: 'lower',
+    unit: 'ratio',
+    description: '`error` events / all events (every type counts, `custom` included).',
+  },
+  retry_count: {
+    tier: 'diagnostic',
+    direction: 'lower',
+    unit: 'count',
+    description:
+      'max(0, `click` + `submit` events - sessions that have at least one `click` or `submit`).',
+  },
+  rage_click_count: {
+    tier: 'diagnostic',
+    direction: 'lower',
+    unit: 'count',
+    description: 'Number of `rage_click` events.',
+  },
+  dead_click_count: {
+    tier: 'diagnostic',
+    direction: 'lower',
+    unit: 'count',
+    description: 'Number of `dead_click` events.',
+  },
+  scroll_reversal_count: {
+    tier: 'diagnostic',
+    direction: 'lower',
+    unit: 'count',
+    description: 'Number of `scroll_reversal` events.',
+  },
+  hesitation_ms: {
+    tier: 'diagnostic',
+    direction: 'lower',
+    unit: 'ms',
+    description:
+      'Mean over impressions of the ms from the impression to the first strictly later `click`, `input`, `scroll` or `submit` (at or before `as_of`) in the same session and path; impressions with none are skipped. Absent when no impression has one.',
+  },
+  component_depth: {
+    tier: 'structural',
+    direction: null,
+    unit: 'count',
+    description:
+      'Mean of `payload.component_depth` over impressions whose payload carries it as a number. Absent when none does.',
+  },
+  sibling_count: {
+    tier: 'structural',
+    direction: null,
+    unit: 'count',
+    description:
+      'Mean of `payload.sibling_count` over impressions whose payload carries it as a number. Absent when none does.',
+  },
+  form_field_count: {
+    tier: 'structural',
+    direction: null,
+    unit: 'count',
+    description:
+      'Mean of `payload.form_field_count` over impressions whose payload carries it as a number. Absent when none does.',
+  },
+};
+
 /**
- * The factor catalog (DESIGN §5): the one source of factor names, tiers, directions, units
- * and definitions. Its order is fixed; it is the order of factor vectors (clusters), of
- * results sorted by factor, and of the documentation table. The SQL engine mirrors it, and
- * the shared fixtures check that both agree.
+ * The factor catalog (DESIGN §5): the one source of factor tiers, directions, units and
+ * definitions; the names and their order come from {@link FACTOR_NAMES} (`names.ts`). The order
+ * is fixed; it is the order of factor vectors (clusters), of results sorted by factor, and of
+ * the documentation table. The SQL engine mirrors it, and the shared fixtures check that both
+ * agree.
  */
 export const FACTOR_CATALOG: readonly FactorDefinition[] = Object.freeze(
-  (
-    [
-      {
-        name: 'completion_rate',
-        tier: 'alarm',
-        direction: 'higher',
-        unit: 'ratio',
-        description:
-          'Of the sessions with an `impression`, the fraction that also have a `navigation` event whose `payload.action` is `"complete"`. Absent when no session has an impression.',
-      },
-      {
-        name: 'drop_off_rate',
-        tier: 'alarm',
-        direction: 'lower',
-        unit: 'ratio',
-        description: '1 - (sessions with any `navigation` event / sessions with any event).',
-      },
-      {
-        name: 'error_rate',
-        tier: 'alarm',
-        direction: 'lower',
-        unit: 'ratio',
-        description: '`error` events / all events (every type counts, `custom` included).',
-      },
-      {
-        name: 'retry_count',
-        tier: 'diagnostic',
-        direction: 'lower',
-        unit: 'count',
-        description:
-          'max(0, `click` + `submit` events - sessions that have at least one `click` or `submit`).',
-      },
-      {
-        name: 'rage_click_count',
-        tier: 'diagnostic',
-        direction: 'lower',
-        unit: 'count',
-        description: 'Number of `rage_click` events.',
-      },
-      {
-        name: 'dead_click_count',
-        tier: 'diagnostic',
-        direction: 'lower',
-        unit: 'count',
-        description: 'Number of `dead_click` events.',
-      },
-      {
-        name: 'scroll_reversal_count',
-        tier: 'diagnostic',
-        direction: 'lower',
-        unit: 'count',
-        description: 'Number of `scroll_reversal` events.',
-      },
-      {
-        name: 'hesitation_ms',
-        tier: 'diagnostic',
-        direction: 'lower',
-        unit: 'ms',
-        description:
-          'Mean over impressions of the ms from the impression to the first strictly later `click`, `input`, `scroll` or `submit` (at or before `as_of`) in the same session and path; impressions with none are skipped. Absent when no impression has one.',
-      },
-      {
-        name: 'component_depth',
-        tier: 'structural',
-        direction: null,
-        unit: 'count',
-        description:
-          'Mean of `payload.component_depth` over impressions whose payload carries it as a number. Absent when none does.',
-      },
-      {
-        name: 'sibling_count',
-        tier: 'structural',
-        direction: null,
-        unit: 'count',
-        description:
-          'Mean of `payload.sibling_count` over impressions whose payload carries it as a number. Absent when none does.',
-      },
-      {
-        name: 'form_field_count',
-        tier: 'structural',
-        direction: null,
-        unit: 'count',
-        description:
-          'Mean of `payload.form_field_count` over impressions whose payload carries it as a number. Absent when none does.',
-      },
-    ] satisfies FactorDefinition[]
-  ).map((entry) => Object.freeze(entry)),
-);
-
-/** Every factor name, in catalog order. */
-export const FACTOR_NAMES: readonly FactorName[] = Object.freeze(
-  FACTOR_CATALOG.map((entry) => entry.name),
+  FACTOR_NAMES.map((name) => Object.freeze({ name, ...DETAILS[name] })),
 );
 
 const BY_NAME: ReadonlyMap<string, FactorDefinition> = new Map(
@@ -115,11 +104,6 @@ const BY_NAME: ReadonlyMap<string, FactorDefinition> = new Map(
 const CATALOG_INDEX: ReadonlyMap<string, number> = new Map(
   FACTOR_CATALOG.map((entry, index) => [entry.name, index]),
 );
-
-/** True when `value` is a factor name of the catalog. */
-export function isFactorName(value: unknown): value is FactorName {
-  return typeof value === 'string' && BY_NAME.has(value);
-}
 
 /** Throws `invalid_input` (naming `field` and the known names) unless `value` is a factor name. */
 export function assertFactorName(value: unknown, field = 'factor'): asserts value is FactorName {
