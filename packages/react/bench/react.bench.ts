@@ -1,65 +1,14 @@
 /**
- * @factoredui/react: bundle size of the built package (min+gzip, core and React external),
- * server rendering cost of path components, and the query cache's request counts under a
+ * @factoredui/react: server rendering cost of path components, and the query cache's request counts under a
  * storm of equal hooks and a burst of store changes (the "no request storms" guarantee).
+ * Bundle size is measured once, for every package alike, by `pnpm size` (docs/bundle-size.md).
  * Run after building: `npx tsx scripts/bench.ts react`.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { createQueryCache, type FactoredStore, type StoreChange } from '@factoredui/core';
 import { createElement, type ReactNode } from 'react';
 import { renderToString } from 'react-dom/server';
 import type { BenchRecord, BenchSuite } from '../../../scripts/bench-types.js';
 import { Component, Element, FactoredProvider, Flow, Page } from '../src/index.js';
-
-const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
-
-/** The part of esbuild's API this benchmark uses. */
-interface Esbuild {
-  build(options: {
-    entryPoints: string[];
-    bundle: boolean;
-    minify: boolean;
-    format: 'esm';
-    write: false;
-    platform: 'browser';
-    external: string[];
-  }): Promise<{ outputFiles: { contents: Uint8Array }[] }>;
-}
-
-/** esbuild ships with tsup; resolve it from there rather than adding a dependency. */
-async function loadEsbuild(): Promise<Esbuild> {
-  const fromRoot = createRequire(fileURLToPath(new URL('../../../package.json', import.meta.url)));
-  const fromTsup = createRequire(fromRoot.resolve('tsup'));
-  return import(fromTsup.resolve('esbuild'));
-}
-
-async function bundleSize(): Promise<BenchRecord[]> {
-  if (!existsSync(dist)) throw new Error('Build @factoredui/react first (dist/index.js missing).');
-  const esbuild = await loadEsbuild();
-  const result = await esbuild.build({
-    entryPoints: [dist],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    write: false,
-    platform: 'browser',
-    external: ['react', 'react-dom', '@factoredui/core'],
-  });
-  const code = result.outputFiles[0]!.contents;
-  const raw = readFileSync(dist);
-  return [
-    {
-      name: 'bundle size, min+gzip (core and react external)',
-      value: gzipSync(code, { level: 9 }).length / 1024,
-      unit: 'kB',
-      better: 'lower',
-      notes: `minified ${(code.length / 1024).toFixed(1)} kB, unminified ${(raw.length / 1024).toFixed(1)} kB; target <= 5 kB`,
-    },
-  ];
-}
 
 /** A store the renderer never calls (server rendering does no I/O). */
 const inertStore = {} as FactoredStore;
@@ -176,7 +125,7 @@ async function requestStorm(): Promise<BenchRecord[]> {
 const suite: BenchSuite = {
   title: 'React bindings',
   async run() {
-    return [...(await bundleSize()), ...serverRender(), ...(await requestStorm())];
+    return [...serverRender(), ...(await requestStorm())];
   },
   ratios: [
     {

@@ -1,15 +1,12 @@
 /**
- * @factoredui/sdui-react: bundle size of the built package (min+gzip, core and React
- * external), and render time of a 1,000-node spec — mount and update in **jsdom** with
+ * @factoredui/sdui-react: render time of a 1,000-node spec — mount and update in **jsdom** with
  * react-dom/client (synchronous `flushSync` renders, so the figure is React's render + commit
  * into jsdom's DOM, not layout or paint), plus server rendering with react-dom/server.
  * Measures the built package (dist) with React in production mode, as users ship it.
+ * Bundle size is measured for every package alike by `pnpm size` (docs/bundle-size.md).
  * Run after building: `npx tsx scripts/bench.ts render`.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import type { Spec, SpecNode } from '@factoredui/core';
 import type { BenchRecord, BenchSuite } from '../../../scripts/bench-types.js';
 
@@ -21,50 +18,6 @@ const load = async () => ({
   sdui: (await import(dist)) as SdUi,
   react: await import('react'),
 });
-
-/** The part of esbuild's API this benchmark uses. */
-interface Esbuild {
-  build(options: {
-    entryPoints: string[];
-    bundle: boolean;
-    minify: boolean;
-    format: 'esm';
-    write: false;
-    platform: 'browser';
-    external: string[];
-  }): Promise<{ outputFiles: { contents: Uint8Array }[] }>;
-}
-
-/** esbuild ships with tsup; resolve it from there rather than adding a dependency. */
-async function loadEsbuild(): Promise<Esbuild> {
-  const fromRoot = createRequire(fileURLToPath(new URL('../../../package.json', import.meta.url)));
-  const fromTsup = createRequire(fromRoot.resolve('tsup'));
-  return import(fromTsup.resolve('esbuild'));
-}
-
-async function bundleSize(): Promise<BenchRecord[]> {
-  if (!existsSync(dist)) throw new Error('Build @factoredui/sdui-react first (dist missing).');
-  const esbuild = await loadEsbuild();
-  const result = await esbuild.build({
-    entryPoints: [dist],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    write: false,
-    platform: 'browser',
-    external: ['react', 'react-dom', 'react/jsx-runtime', '@factoredui/core', '@factoredui/react'],
-  });
-  const code = result.outputFiles[0]!.contents;
-  return [
-    {
-      name: 'bundle size, min+gzip (core, @factoredui/react and React external)',
-      value: gzipSync(code, { level: 9 }).length / 1024,
-      unit: 'kB',
-      better: 'lower',
-      notes: `minified ${(code.length / 1024).toFixed(1)} kB, stylesheet included; budget <= 10 kB`,
-    },
-  ];
-}
 
 /**
  * A 1,000-node spec: a column of 111 cards, each with a row holding a text, a chip, a button
@@ -208,7 +161,7 @@ const suite: BenchSuite = {
     const nodes = countNodes(spec.root);
     // Server first: it must not see the jsdom globals the DOM benchmark installs.
     const server = await serverRender(spec);
-    return [...(await bundleSize()), ...server, ...(await domRender(spec, nodes))];
+    return [...server, ...(await domRender(spec, nodes))];
   },
 };
 
