@@ -2,8 +2,8 @@ export {
   analyzeExperiment,
   analyzeFactor,
   CONTROL_KEY,
-  emptySufficientStatistics,
   type ExperimentAnalysisInput,
+  emptySufficientStatistics,
   type FactorAnalysisInput,
 } from './analysis.js';
 export {
