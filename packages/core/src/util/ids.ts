@@ -3,16 +3,49 @@
  * capture path's size budget): v7 for events, v4 for sessions and anonymous users.
  */
 
+// One getRandomValues call per 16 ids: the call, not the bytes, is what costs on the hot path.
+const POOL_BYTES = 256;
+let pool = new Uint8Array(0);
+let poolOffset = 0;
+
 function randomBytes(): Uint8Array {
-  const crypto = globalThis.crypto;
-  if (!crypto?.getRandomValues)
-    throw new Error('crypto.getRandomValues() is missing (React Native: add a polyfill).');
-  return crypto.getRandomValues(new Uint8Array(16));
+  if (poolOffset + 16 > pool.length) {
+    const crypto = globalThis.crypto;
+    if (!crypto?.getRandomValues)
+      throw new Error('crypto.getRandomValues() is missing (React Native: add a polyfill).');
+    pool = crypto.getRandomValues(new Uint8Array(POOL_BYTES));
+    poolOffset = 0;
+  }
+  poolOffset += 16;
+  return pool.slice(poolOffset - 16, poolOffset);
 }
 
-function format(bytes: Uint8Array): string {
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+function format(b: Uint8Array): string {
+  const h = (i: number) => HEX[b[i] as number] as string;
+  return (
+    h(0) +
+    h(1) +
+    h(2) +
+    h(3) +
+    '-' +
+    h(4) +
+    h(5) +
+    '-' +
+    h(6) +
+    h(7) +
+    '-' +
+    h(8) +
+    h(9) +
+    '-' +
+    h(10) +
+    h(11) +
+    h(12) +
+    h(13) +
+    h(14) +
+    h(15)
+  );
 }
 
 // v7 state: the last timestamp used and a 30-bit counter (RFC 9562 §6.2, method 1) in rand_a
