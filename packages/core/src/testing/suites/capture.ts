@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FactoredEvent, NewSession } from '../../capture/types.js';
-import { FactoredError } from '../../errors.js';
 import type { SuiteContext } from '../context.js';
+import { expectCode } from '../expect.js';
 import { TEST_USERS, testUuid } from '../harness.js';
 
 const T0 = Date.parse('2026-01-05T10:00:00.000Z');
@@ -34,15 +34,6 @@ export function eventFor(
     createdAt: new Date(T0 + offsetMs).toISOString(),
     ...rest,
   };
-}
-
-async function expectCode(promise: Promise<unknown>, code: FactoredError['code']): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, `expected a FactoredError with code ${code}`).toBeInstanceOf(FactoredError);
-  expect((error as FactoredError).code).toBe(code);
 }
 
 /** Identity, sessions and events. */

@@ -13,6 +13,7 @@ import type { Assignment, Experiment, NewExperiment } from '../../experiments/ty
 import type { FactoredStore } from '../../store/contract.js';
 import { isUuid } from '../../util/ids.js';
 import type { SuiteContext } from '../context.js';
+import { expectCode } from '../expect.js';
 import { TEST_USERS } from '../harness.js';
 
 const PATH = 'shop/checkout/pay-form/submit';
@@ -29,19 +30,6 @@ function definition(overrides: Partial<NewExperiment> = {}): NewExperiment {
     ],
     ...overrides,
   };
-}
-
-async function expectCode(
-  promise: Promise<unknown>,
-  code: FactoredError['code'],
-): Promise<FactoredError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, `expected a FactoredError with code ${code}`).toBeInstanceOf(FactoredError);
-  expect((error as FactoredError).code).toBe(code);
-  return error as FactoredError;
 }
 
 async function running(

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { FactoredEvent, NewSession } from '../../capture/types.js';
-import { FactoredError } from '../../errors.js';
 import { FACTOR_NAMES } from '../../factors/catalog.js';
 import { queryFactorDelta, queryFactorHistory } from '../../factors/queries.js';
 import type {
@@ -11,6 +10,7 @@ import type {
 } from '../../factors/types.js';
 import type { FactoredStore } from '../../store/contract.js';
 import type { SuiteContext } from '../context.js';
+import { expectCode } from '../expect.js';
 import {
   FACTOR_FIXTURES,
   type FactorFixture,
@@ -117,15 +117,6 @@ function windowOf(checkpoint: FactorFixtureCheckpoint): { asOf: string; windowMs
   return checkpoint.windowMs === undefined
     ? { asOf: checkpoint.asOf }
     : { asOf: checkpoint.asOf, windowMs: checkpoint.windowMs };
-}
-
-async function expectCode(promise: Promise<unknown>, code: FactoredError['code']): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, `expected a FactoredError with code ${code}`).toBeInstanceOf(FactoredError);
-  expect((error as FactoredError).code).toBe(code);
 }
 
 function fixture(name: string): FactorFixture {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { FactoredEvent, NewSession } from '../../capture/types.js';
-import { FactoredError } from '../../errors.js';
 import type { Experiment, ExperimentDefinition } from '../../experiments/types.js';
 import { CONTROL_KEY } from '../../governance/analysis.js';
 import {
@@ -17,6 +16,7 @@ import type {
 } from '../../governance/types.js';
 import type { FactoredStore } from '../../store/contract.js';
 import type { SuiteContext } from '../context.js';
+import { expectCode } from '../expect.js';
 import { TEST_USERS, testUuid } from '../harness.js';
 
 const PATH = 'shop/checkout/pay-form/submit';
@@ -25,15 +25,6 @@ const T = Date.parse('2026-03-02T00:00:00.000Z');
 const HOUR = 3_600_000;
 const at = (hours: number, minutes = 0) =>
   new Date(T + hours * HOUR + minutes * 60_000).toISOString();
-
-async function expectCode(promise: Promise<unknown>, code: FactoredError['code']): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, `expected a FactoredError with code ${code}`).toBeInstanceOf(FactoredError);
-  expect((error as FactoredError).code).toBe(code);
-}
 
 function definition(name: string, path: string, variants: ExperimentDefinition['variants']) {
   return {

@@ -4,6 +4,7 @@ import { createEd25519Signer, createEd25519Verifier, hashSpec } from '../../sdui
 import type { SignedSpecEnvelope } from '../../sdui/types.js';
 import type { JsonObject } from '../../util/json.js';
 import type { SuiteContext } from '../context.js';
+import { expectCode } from '../expect.js';
 import { TEST_USERS } from '../harness.js';
 
 // A fixed test key (RFC 8032 test 1 seed): fixtures and signatures are identical on every store.
@@ -51,15 +52,6 @@ function trickySpec(label: string): JsonObject {
 
 async function signed(label: string, name = 'home', platform = 'web'): Promise<SignedSpecEnvelope> {
   return signer.sign(trickySpec(label), { name, platform, signedAt: '2026-01-05T10:00:00.000Z' });
-}
-
-async function expectCode(promise: Promise<unknown>, code: FactoredError['code']): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, `expected a FactoredError with code ${code}`).toBeInstanceOf(FactoredError);
-  expect((error as FactoredError).code).toBe(code);
 }
 
 /** Specs capability conformance. */
