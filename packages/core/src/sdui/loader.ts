@@ -182,6 +182,21 @@ function rollbackProblem(remote: StoredSpec, cached: CachedSpec, pinned: boolean
 
 const messageOf = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
 
+/** The result of serving a verified cached entry. */
+function fromCache(
+  cached: CachedSpec & { keyId: string },
+  rejections: SpecRejection[],
+): LoadedSpec {
+  return {
+    spec: cached.envelope.spec as unknown as Spec,
+    source: 'cache',
+    version: cached.version,
+    envelope: cached.envelope,
+    keyId: cached.keyId,
+    rejections,
+  };
+}
+
 /** Reads and re-verifies the cached entry; a bad entry is reported and forgotten. */
 async function readCache(
   options: LoadSpecOptions,
@@ -226,14 +241,7 @@ export async function loadCachedSpec(options: LoadSpecOptions): Promise<LoadedSp
   const rejections: SpecRejection[] = [];
   const cached = await readCache(options, rejections);
   if (!cached) return null;
-  return {
-    spec: cached.envelope.spec as unknown as Spec,
-    source: 'cache',
-    version: cached.version,
-    envelope: cached.envelope,
-    keyId: cached.keyId,
-    rejections,
-  };
+  return fromCache(cached, rejections);
 }
 
 function normalizeArgs(args: unknown[]): LoadSpecOptions {
@@ -365,14 +373,7 @@ export async function loadSpec(...args: unknown[]): Promise<LoadedSpec> {
   }
   rejections.push(...cacheRejections);
   if (cached) {
-    return {
-      spec: cached.envelope.spec as unknown as Spec,
-      source: 'cache',
-      version: cached.version,
-      envelope: cached.envelope,
-      keyId: cached.keyId,
-      rejections,
-    };
+    return fromCache(cached, rejections);
   }
   return {
     spec: baseline,
