@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FactoredEvent, NewSession } from '../../capture/types.js';
 import type { Experiment, ExperimentDefinition } from '../../experiments/types.js';
-import { CONTROL_KEY } from '../../governance/analysis.js';
+import { CONTROL_KEY, emptySufficientStatistics } from '../../governance/analysis.js';
 import {
   queryGovernanceLog,
   queryGovernanceLogByVerdict,
@@ -9,6 +9,7 @@ import {
   runGovernanceCheck,
   runGovernanceSweep,
 } from '../../governance/check.js';
+import { DEFAULT_GOVERNANCE_SETTINGS } from '../../governance/settings.js';
 import type {
   GovernanceLogEntry,
   GovernanceThreshold,
@@ -96,18 +97,7 @@ class Seeder {
 const user = (n: number) => testUuid(0x05e2, n);
 
 function zeros(variantKey: string, assigned = 0): VariantSufficientStatistics {
-  return {
-    variantKey,
-    assigned,
-    n: 0,
-    sumY: 0,
-    sumY2: 0,
-    nX: 0,
-    sumX: 0,
-    sumX2: 0,
-    sumXY: 0,
-    sumYWithX: 0,
-  };
+  return { ...emptySufficientStatistics(variantKey), assigned };
 }
 
 /**
@@ -214,16 +204,7 @@ function logEntry(experimentId: string, n: number, overrides: Partial<Governance
         ],
       },
     ],
-    settings: {
-      alpha: 0.05,
-      inference: 'sequential',
-      sequentialTargetSampleSize: 2000,
-      minSamplePerVariant: 100,
-      srmAlpha: 0.001,
-      srmMinUsersPerVariant: 10,
-      cuped: true,
-      multipleComparisons: 'bonferroni',
-    },
+    settings: { ...DEFAULT_GOVERNANCE_SETTINGS },
     verdict: 'continue',
     winner: null,
     reason: `look ${n}: no significant improvement yet`,
