@@ -493,11 +493,12 @@ export function createWebAdapter(options: WebAdapterOptions = {}): CaptureAdapte
       if (pending.length > 0) quickActivity(at);
       else lastQuickActivityAt = at;
     };
+    const queueFocus = queueRaw('focus');
     const onFocusIn = (event: Event) => {
       // Focus moving somewhere other than the clicked element is a reaction (a dialog opened).
       lastReaction = { at: now(), target: event.target };
       if (pending.length > 0 && !pending.some((c) => c.target === event.target)) settleAll();
-      queueRaw('focus')(event);
+      queueFocus(event);
     };
     const onVisibility = () => {
       const at = now();
