@@ -7,7 +7,7 @@ import {
   type FactoredStore,
   generateEd25519Keypair,
   isFactoredError,
-  type JsonObject,
+  type KVStorage,
   publishSpec,
   type SpecVerifier,
   type StoredSpec,
@@ -19,7 +19,7 @@ import {
   type MemoryDatabase,
 } from '@factoredui/store-memory';
 import { EXPERIMENT, EXPERIMENT_NAME, PROMO_SLOT, PROMO_SPEC, THRESHOLDS } from './config.js';
-import { clearDemoKeys, createDemoStorage, type DemoStorage } from './storage.js';
+import { clearDemoKeys } from './storage.js';
 
 /** Where the demo keeps its data. */
 export type DemoMode = 'memory' | 'supabase';
@@ -44,7 +44,7 @@ export interface DemoRuntime {
   /** Problems of the start-up (shown in the app, never swallowed). */
   warnings: string[];
   /** Local persistence, in memory mode. */
-  storage: DemoStorage | null;
+  storage: KVStorage | null;
   /** Erases every demo record and reloads the page. */
   reset(): Promise<void>;
 }
@@ -96,9 +96,7 @@ async function publishPromo(service: FactoredStore | null, warnings: string[]) {
   if (service) {
     try {
       const signer = createEd25519Signer({ privateKey: keypair.privateKey, keyId });
-      // `SpecSigner.sign` takes a JsonObject; `Spec` is an interface without an index signature,
-      // so TypeScript needs the (structurally true) widening spelled out.
-      const envelope = await signer.sign(PROMO_SPEC as unknown as JsonObject, PROMO_SLOT);
+      const envelope = await signer.sign(PROMO_SPEC, PROMO_SLOT);
       promo = await publishSpec(service, { ...PROMO_SLOT, envelope, verifier });
     } catch (error) {
       warnings.push(`Publishing the promo spec failed (${describe(error)}); showing the baseline.`);
@@ -111,12 +109,17 @@ async function publishPromo(service: FactoredStore | null, warnings: string[]) {
 
 async function createMemoryRuntime(): Promise<DemoRuntime> {
   const warnings: string[] = [];
-  const storage = createDemoStorage(window.localStorage, {
-    onError: (message) => console.warn(message),
-  });
+  const storage = window.localStorage;
+  // The store batches its whole-database saves (persistDelayMs) and reports a full quota
+  // instead of throwing; the demo keeps running in memory then.
   const database: MemoryDatabase = createMemoryDatabase({
     storage,
     storageKey: 'factoredui:demo-db',
+    persistDelayMs: 400,
+    onPersistError: (error) =>
+      console.warn(
+        `Could not persist the demo database (${describe(error)}). The demo keeps running in memory; use "Reset demo data" to start small again.`,
+      ),
   });
   const store = createMemoryStore({ database, storage });
   const service = createMemoryStore({ database, role: 'service' });
