@@ -6,7 +6,9 @@
  * entries are measured from the built `dist/` (what npm users get), so run after `pnpm build`.
  * Writes docs/bundle-size.md and exits non-zero when any budget is exceeded.
  *
- * Usage: `pnpm size` (builds first) or `npx tsx scripts/size.ts [--json] [--no-write]`.
+ * Usage: `pnpm size` (builds first) or `npx tsx scripts/size.ts [--json] [--no-write] [--check]`.
+ * `--check` (CI: `pnpm size:check`) writes nothing and exits 1 when docs/bundle-size.md is not
+ * what this run would write, so a size change is committed with the code that made it.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -437,8 +439,22 @@ async function main(): Promise<void> {
   const results: Measured[] = [];
   for (const entry of entries) results.push(await measure(entry));
   if (args.has('--json')) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-  if (!args.has('--no-write')) writeFileSync(join(root, 'docs', 'bundle-size.md'), report(results));
+  const docPath = join(root, 'docs', 'bundle-size.md');
+  const next = report(results);
   let failed = false;
+  if (args.has('--check')) {
+    const committed = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '';
+    if (committed !== next) {
+      failed = true;
+      const before = new Set(committed.split('\n'));
+      const changed = next.split('\n').filter((line) => !before.has(line));
+      process.stderr.write(
+        `size: docs/bundle-size.md is out of date; run \`pnpm size\` and commit it. Lines that differ:\n${changed.map((line) => `  + ${line}`).join('\n')}\n`,
+      );
+    }
+  } else if (!args.has('--no-write')) {
+    writeFileSync(docPath, next);
+  }
   for (const r of results) {
     const budget = r.entry.budgetKb;
     const status = budget === undefined ? r.entry.kind : r.gzipped <= budget * 1024 ? 'ok' : 'OVER';

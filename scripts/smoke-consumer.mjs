@@ -17,6 +17,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import {
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -76,17 +77,15 @@ mkdirSync(tarballs);
 mkdirSync(app);
 
 try {
-  // 1. Pack.
+  // 1. Pack: the `pack` task writes each package's tarball once into its `.pack/` (cached by
+  // turbo, so after `pnpm check:packages` nothing is packed again).
+  run('pnpm', ['turbo', 'run', 'pack', '--filter=./packages/*', '--output-logs=errors-only']);
   const deps = {};
   for (const p of packages) {
-    const out = run('pnpm', ['pack', '--pack-destination', tarballs], { cwd: p.dir });
-    const file = out
-      .trim()
-      .split('\n')
-      .filter((line) => line.endsWith('.tgz'))
-      .at(-1);
-    if (!file) throw new Error(`pnpm pack printed no tarball for ${p.manifest.name}:\n${out}`);
-    deps[p.manifest.name] = `file:${join(tarballs, file.split('/').at(-1))}`;
+    const file = readdirSync(join(p.dir, '.pack')).find((name) => name.endsWith('.tgz'));
+    if (!file) throw new Error(`the pack task wrote no tarball for ${p.manifest.name}`);
+    copyFileSync(join(p.dir, '.pack', file), join(tarballs, file));
+    deps[p.manifest.name] = `file:${join(tarballs, file)}`;
   }
   log(`packed ${packages.length} packages into ${tarballs}`);
 

@@ -114,7 +114,14 @@ describe('useFlag', () => {
       </FactoredProvider>
     );
     const container = document.createElement('div');
+    // This "server" render runs in jsdom, where `window` exists, so the provider takes its
+    // browser branch (useLayoutEffect); React 18 then warns that a layout effect does nothing on
+    // the server. A real server has no `window` and takes useEffect (see ssr.test.tsx).
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
     container.innerHTML = renderToString(tree);
+    for (const [message] of consoleError.mock.calls)
+      expect(String(message)).toMatch(/useLayoutEffect does nothing on the server/);
+    consoleError.mockRestore();
     document.body.append(container);
     expect(container.textContent).toBe(String(expected.config?.label));
     const recoverable = vi.fn();

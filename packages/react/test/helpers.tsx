@@ -4,6 +4,7 @@ import {
   createMemoryStore,
   type MemoryStore,
 } from '@factoredui/store-memory';
+import { vi } from 'vitest';
 
 /** A user store and a service store over one in-memory database. */
 export function createStores(userId = 'user-1'): {
@@ -37,4 +38,22 @@ export function countingAdapter(): CaptureAdapter & { starts: number; stops: num
     sessionMetadata: () => ({ platform: 'web' }),
   };
   return adapter;
+}
+
+/**
+ * Runs `fn`, in which a render is expected to throw, without the noise React and jsdom print
+ * for it: React's error log is silenced, and the uncaught-error report that React 18's
+ * development build routes through a window `error` event (which jsdom prints with a stack) is
+ * marked as handled. The throw itself is still asserted by the caller.
+ */
+export function whileRenderThrows<T>(fn: () => T): T {
+  const silence = (event: ErrorEvent) => event.preventDefault();
+  window.addEventListener('error', silence);
+  const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
+  try {
+    return fn();
+  } finally {
+    window.removeEventListener('error', silence);
+    consoleError.mockRestore();
+  }
 }

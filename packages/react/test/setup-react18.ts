@@ -1,13 +1,14 @@
 import Module, { createRequire } from 'node:module';
 
 /**
- * Setup of the React 18 test leg (vitest.react18.config.ts). react-dom 18 is CommonJS and
+ * Setup of the React 18 test leg (the `react18` project of vitest.config.ts). react-dom 18 is CommonJS and
  * loads `react` with Node's own `require`, which Vite's aliases never see; pnpm links it to
  * the workspace's React 19. Redirect those requires to the React 18 copy.
  */
 // The config passes the package directory: under jsdom `import.meta.url` is not a file URL.
 const packageJson = process.env.FACTOREDUI_REACT_PACKAGE_JSON;
-if (!packageJson) throw new Error('Run this setup through vitest.react18.config.ts.');
+if (!packageJson)
+  throw new Error('Run this setup through the react18 project of vitest.config.ts.');
 const fromReactPackage = createRequire(packageJson);
 const targets: Record<string, string> = {
   react: fromReactPackage.resolve('react-18'),

@@ -12,11 +12,13 @@ import {
 import { createPostgresStore } from '@factoredui/store-supabase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMigrations } from '../src/migrate.js';
+import { pgliteFromSnapshot } from './harness/pglite-snapshot.js';
 import { type PostgrestServer, startPostgrestServer } from './support/postgrest.js';
 import { runBuiltCli } from './support/postgrest-cli.js';
 import { createMigratedPglite } from './support/postgrest-db.js';
 
-// Every test runs the BUILT binary (dist/cli.js) in a child process.
+// Every test runs the installed bin (bin/factoredui.js, which runs the built dist/cli.js) in a
+// child process.
 
 const SPEC = {
   spec_version: 1,
@@ -274,15 +276,20 @@ describe('factoredui keygen and sign', () => {
   });
 });
 
-describe('factoredui publish, refresh and govern on a PGlite database (pglite://<dir>)', () => {
-  let dir: string;
-  let url: string;
-  beforeAll(async () => {
-    dir = await freshDir('db-project');
-    url = `pglite://${join(dir, 'db')}`;
-  });
+/**
+ * A project folder with its own database at `<dir>/db` (`pglite://<dir>/db`), started from a
+ * prepared snapshot, so every test below is independent of the others and none pays initdb.
+ */
+async function projectWithDatabase(name: string, kind: 'bare' | 'migrated' = 'migrated') {
+  const dir = await freshDir(name);
+  const db = await pgliteFromSnapshot(kind, join(dir, 'db'));
+  await db.close();
+  return { dir, url: `pglite://${join(dir, 'db')}` };
+}
 
+describe('factoredui publish, refresh and govern on a PGlite database (pglite://<dir>)', () => {
   it('migrate --bootstrap applies every migration once; a second run is up to date', async () => {
+    const { dir, url } = await projectWithDatabase('db-migrate', 'bare');
     const first = await runBuiltCli(['migrate', '--bootstrap', '--database-url', url], {
       cwd: dir,
     });
@@ -301,6 +308,7 @@ describe('factoredui publish, refresh and govern on a PGlite database (pglite://
   });
 
   it('publish stores and activates the signed spec; the stored envelope verifies', async () => {
+    const { dir, url } = await projectWithDatabase('db-publish');
     const { key } = await keyAndSignedSpec(dir);
     const first = await runBuiltCli(
       ['publish', 'banner.signed.json', '--database-url', url, '--public-key', 'key.json'],
@@ -331,6 +339,7 @@ describe('factoredui publish, refresh and govern on a PGlite database (pglite://
   });
 
   it('publish refuses a tampered envelope, a wrong public key, or a name it was not signed for', async () => {
+    const { dir, url } = await projectWithDatabase('db-refuse');
     const { envelope } = await keyAndSignedSpec(await freshDir('db-tamper'));
     const tamperedFile = join(dir, 'tampered.json');
     await writeFile(
@@ -371,6 +380,7 @@ describe('factoredui publish, refresh and govern on a PGlite database (pglite://
   });
 
   it('refresh recomputes factors as of a time and snapshots them', async () => {
+    const { dir, url } = await projectWithDatabase('db-refresh');
     const userId = '00000000-0000-4000-8000-00000000c11a';
     const sessionId = '00000000-0000-4000-8000-00000000c5e5';
     await withPglite(join(dir, 'db'), async (store) => {
@@ -428,6 +438,7 @@ describe('factoredui publish, refresh and govern on a PGlite database (pglite://
   });
 
   it('govern evaluates every running experiment and appends to the governance log', async () => {
+    const { dir, url } = await projectWithDatabase('db-govern');
     const experiment = await withPglite(join(dir, 'db'), async (store) => {
       const created = await createExperiment(store, {
         name: 'pay-button-copy',

@@ -17,6 +17,7 @@ import {
   DATABASE_URL,
   type TestDatabase,
 } from './harness/databases.js';
+import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
 
 const A = TEST_USERS.alice;
 const B = TEST_USERS.bob;
@@ -344,4 +345,6 @@ function securitySuite(name: string, open: () => Promise<TestDatabase>): void {
 }
 
 securitySuite('PGlite', createPGliteDatabase);
-if (DATABASE_URL) securitySuite('PostgreSQL server', () => createServerDatabase('security'));
+describeWhen(Boolean(DATABASE_URL), NEEDS_DATABASE_URL)('on a server', () => {
+  securitySuite('PostgreSQL server', () => createServerDatabase('security'));
+});

@@ -1,10 +1,11 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { FactoredError } from '@factoredui/core';
 import { createClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapSqlError } from '../src/errors.js';
 import { PostgrestDatabaseError } from '../src/supabase-js/errors.js';
 import { createSupabaseGateway } from '../src/supabase-js/gateway.js';
+import { pgliteFromSnapshot } from './harness/pglite-snapshot.js';
 import { type PostgrestServer, startPostgrestServer } from './support/postgrest.js';
 import {
   anonClient,
@@ -49,7 +50,7 @@ let server: PostgrestServer;
 const clientOptions = testClientOptions;
 
 beforeAll(async () => {
-  db = new PGlite();
+  db = await pgliteFromSnapshot('bare');
   await db.exec(SCHEMA);
   server = await startPostgrestServer({ db });
 });

@@ -2,7 +2,7 @@ import { runStoreConformanceSuite } from '@factoredui/core/testing';
 import { createSupabaseStore } from '@factoredui/store-supabase';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
-import { describe } from 'vitest';
+import { describeWhen } from './harness/requirements.js';
 import { testClientOptions } from './support/postgrest-clients.js';
 
 // The same contract against a REAL Supabase project, through supabase-js. It needs a
@@ -26,13 +26,10 @@ const missing = Object.entries({
   .filter(([, value]) => !value)
   .map(([name]) => name);
 
-if (missing.length > 0) {
-  console.info(
-    `[store-supabase] live Supabase suite SKIPPED: set ${missing.join(', ')} to run the conformance suite against a real (disposable) Supabase project.`,
-  );
-}
-
-describe.skipIf(missing.length > 0)('live Supabase', () => {
+describeWhen(
+  missing.length === 0,
+  `needs a real, disposable Supabase project: set ${missing.join(', ')}`,
+)('live Supabase', () => {
   runStoreConformanceSuite({
     name: 'store-supabase (supabase-js, live Supabase)',
     createHarness: async () => {

@@ -307,7 +307,11 @@ describe('hashing: WebCrypto or injected hash functions', () => {
       { ...envelope, spec: changed, spec_hash: hashSpec(changed) },
       { ...envelope, name: 'other' },
       { ...envelope, key_id: 'nope' },
-      { ...envelope, signature: `${envelope.signature.slice(0, -2)}00` },
+      // Change the last hex digit (always a change: `…00` alone was a no-op 1 time in 256).
+      {
+        ...envelope,
+        signature: `${envelope.signature.slice(0, -1)}${envelope.signature.endsWith('0') ? '1' : '0'}`,
+      },
       { ...envelope, spec_hash: 'x' },
     ];
   };

@@ -1,8 +1,8 @@
-import { PGlite } from '@electric-sql/pglite';
 import type { StoreHarness } from '@factoredui/core/testing';
 import { createPostgresStore, type PostgresConnection } from '@factoredui/store-supabase';
-import { migrate } from '@factoredui/store-supabase/migrate';
 import pg from 'pg';
+import { pgliteFromSnapshot } from './pglite-snapshot.js';
+import { serverTemplateName } from './server-template.js';
 
 /** Every data table, emptied between tests (the factor catalog and migration log stay). */
 const DATA_TABLES = [
@@ -58,10 +58,12 @@ async function tryAsOn(
   }
 }
 
-/** A fresh in-process PGlite database with the bootstrap and migrations applied. */
+/**
+ * A fresh in-process PGlite database with the bootstrap and migrations applied, started from
+ * the migrated snapshot (see pglite-snapshot.ts) instead of running initdb and the migrations.
+ */
 export async function createPGliteDatabase(): Promise<TestDatabase> {
-  const db = new PGlite();
-  await migrate(db, { bootstrap: true });
+  const db = await pgliteFromSnapshot('migrated');
   return {
     kind: 'pglite',
     sql: db,
@@ -78,19 +80,23 @@ export const DATABASE_URL = process.env.DATABASE_URL;
 
 /**
  * A fresh database on the server of `DATABASE_URL`, named uniquely so test files running in
- * parallel never collide; dropped on close.
+ * parallel never collide, copied from the migrated template database (made once per set of
+ * migrations, see server-template.ts); dropped on close.
  */
 export async function createServerDatabase(label: string): Promise<TestDatabase> {
   if (!DATABASE_URL) throw new Error('DATABASE_URL is not set');
+  const template = await serverTemplateName(DATABASE_URL);
   const name = `factoredui_test_${label}_${process.pid}_${Date.now().toString(36)}`.toLowerCase();
   const admin = new pg.Client({ connectionString: DATABASE_URL });
   await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  try {
+    await admin.query(`create database ${name} template ${template}`);
+  } finally {
+    await admin.end();
+  }
   const url = new URL(DATABASE_URL);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
-  await migrate(pool, { bootstrap: true });
   return {
     kind: 'postgres',
     sql: pool,

@@ -2,8 +2,15 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The built `factoredui` binary. */
-export const CLI_PATH = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+/** The `factoredui` bin as installed (it runs the built `dist/cli.js`). */
+export const CLI_PATH = fileURLToPath(new URL('../../bin/factoredui.js', import.meta.url));
+const BUILT_CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+/**
+ * A hang guard, not a speed limit: a run still going after this long is killed and reported as
+ * such. A loaded machine makes runs slower, never this slow.
+ */
+const HANG_GUARD_MS = 600_000;
 
 /** What a CLI run printed and how it exited. */
 export interface CliRun {
@@ -30,9 +37,9 @@ export function runBuiltCli(
   args: readonly string[],
   options: { cwd: string; env?: Record<string, string> },
 ): Promise<CliRun> {
-  if (!existsSync(CLI_PATH)) {
+  if (!existsSync(BUILT_CLI)) {
     throw new Error(
-      `${CLI_PATH} does not exist: build the package first (pnpm turbo run build --filter=@factoredui/store-supabase...).`,
+      `${BUILT_CLI} does not exist: build the package first (pnpm turbo run build --filter=@factoredui/store-supabase...).`,
     );
   }
   const env: Record<string, string> = {};
@@ -44,8 +51,13 @@ export function runBuiltCli(
     execFile(
       process.execPath,
       [CLI_PATH, ...args],
-      { cwd: options.cwd, env, timeout: 120_000 },
+      { cwd: options.cwd, env, timeout: HANG_GUARD_MS },
       (error, stdout, stderr) => {
+        if (error?.killed) {
+          const note = `factoredui ${args.join(' ')} was killed after ${HANG_GUARD_MS} ms (hang guard)`;
+          resolve({ code: -1, stdout, stderr: `${stderr}\n${note}` });
+          return;
+        }
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });
       },

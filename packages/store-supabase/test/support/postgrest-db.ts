@@ -1,19 +1,16 @@
-import { PGlite } from '@electric-sql/pglite';
-import { migrate } from '../../src/migrate.js';
+import type { PGlite } from '@electric-sql/pglite';
+import { pgliteFromSnapshot } from '../harness/pglite-snapshot.js';
 
 /**
- * A PGlite database (in memory, or on disk at `dataDir`) with the factoredui schema. With
- * `realtime`, the publication `supabase_realtime` is created first, as on Supabase, so the
- * migrations add their tables to it.
+ * A PGlite database (in memory, or on disk at `dataDir`) with the factoredui schema, started
+ * from a prepared snapshot. With `realtime`, the publication `supabase_realtime` existed before
+ * the migrations ran, as on Supabase, so they added their tables to it.
  */
-export async function createMigratedPglite(
+export function createMigratedPglite(
   dataDir?: string,
   options: { realtime?: boolean } = {},
 ): Promise<PGlite> {
-  const db = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
-  if (options.realtime) await db.exec('create publication supabase_realtime');
-  await migrate(db, { bootstrap: true });
-  return db;
+  return pgliteFromSnapshot(options.realtime ? 'migrated-realtime' : 'migrated', dataDir);
 }
 /** Removes every row the store writes (the factor catalog, which migrations seed, stays). */
 export async function resetData(db: PGlite): Promise<void> {
