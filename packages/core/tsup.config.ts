@@ -1,6 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import type { Options } from 'tsup';
-import { packageBuild } from '../../tsup.base';
+import { declarationEntries, packageBuild } from '../../tsup.base';
 
 const entries = {
   index: 'src/index.ts',
@@ -47,7 +47,12 @@ const configs: Options[] = [
     clean: false,
   },
   { ...base, format: ['cjs'], dts: false, clean: false },
-  { ...base, format: ['esm', 'cjs'], dts: { only: true }, clean: false },
+  {
+    ...base,
+    format: ['esm', 'cjs'],
+    dts: { entry: declarationEntries(entries), only: true },
+    clean: false,
+  },
 ];
 
 export default configs;
