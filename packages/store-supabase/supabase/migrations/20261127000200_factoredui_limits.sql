@@ -53,12 +53,19 @@ begin
   return v_max;
 end $$;
 
--- True when value nests deeper than `max` (a container at level `max`): one pass in C that
--- never descends below that level, cheap enough for every inserted row.
-create or replace function factoredui.json_deeper_than(value jsonb, max integer) returns boolean
+-- The JSON path that finds a container at level jsonDepth, i.e. nesting deeper than the limit.
+-- Immutable and argument-free, so a cached plan holds it as a constant (parsed once).
+create or replace function factoredui.too_deep_path() returns jsonpath
 language sql immutable parallel safe set search_path = '' as $$
-  select jsonb_path_exists(value,
-    format('strict $.**{%s} ? (@.type() == "object" || @.type() == "array")', max)::jsonpath)
+  select format('strict $.**{%s} ? (@.type() == "object" || @.type() == "array")',
+    factoredui.limit_of('jsonDepth'))::jsonpath
+$$;
+
+-- True when value nests deeper than jsonDepth: one pass in C that never descends below that
+-- level, cheap enough for every inserted row.
+create or replace function factoredui.json_too_deep(value jsonb) returns boolean
+language sql immutable parallel safe set search_path = '' as $$
+  select jsonb_path_exists(value, factoredui.too_deep_path())
 $$;
 
 -- Why `value` (named `field`) breaks the JSON limits, or null: deeper than jsonDepth, or more
@@ -70,7 +77,7 @@ declare
   v_bytes bigint;
 begin
   if value is null then return null; end if;
-  if factoredui.json_deeper_than(value, v_depth) then
+  if factoredui.json_too_deep(value) then
     return format('%s is nested %s levels deep; the limit is %s (LIMITS.jsonDepth)',
       field, factoredui.json_depth(value), v_depth);
   end if;
@@ -97,6 +104,16 @@ language plpgsql set search_path = '' as $$
 declare
   v_problem text;
 begin
+  -- Fast path (constants folded once per cached plan); the messages are built only on failure.
+  if char_length(new.user_id) <= factoredui.limit_of('userIdChars')
+     and octet_length(new.metadata::text) <= factoredui.limit_of('sessionMetadataBytes')
+     and not jsonb_path_exists(new.metadata, factoredui.too_deep_path())
+     and not exists (select 1 from jsonb_each(case when jsonb_typeof(new.metadata) = 'object' then new.metadata else '{}' end) m
+                     where jsonb_typeof(m.value) = 'string'
+                       and char_length(m.value #>> '{}') > case when m.key = 'platform'
+                         then factoredui.limit_of('platformChars') else factoredui.limit_of('metadataValueChars') end) then
+    return new;
+  end if;
   v_problem := coalesce(
     factoredui.text_limit_problem(new.user_id, 'userId', 'userIdChars'),
     factoredui.json_limit_problem(new.metadata, 'metadata', factoredui.limit_of('sessionMetadataBytes'))
@@ -127,6 +144,13 @@ language plpgsql set search_path = '' as $$
 declare
   v_problem text;
 begin
+  -- Fast path (constants folded once per cached plan); the messages are built only on failure.
+  if char_length(new.user_id) <= factoredui.limit_of('userIdChars')
+     and char_length(new.path) <= factoredui.limit_of('pathChars')
+     and octet_length(new.payload::text) <= factoredui.limit_of('eventPayloadBytes')
+     and not jsonb_path_exists(new.payload, factoredui.too_deep_path()) then
+    return new;
+  end if;
   v_problem := coalesce(
     factoredui.text_limit_problem(new.user_id, 'userId', 'userIdChars'),
     factoredui.text_limit_problem(new.path, 'path', 'pathChars'),
@@ -145,9 +169,9 @@ create trigger events_limits before insert on factoredui.events
 -- Helpers run inside the API roles' calls (triggers execute as the caller); trigger functions
 -- cannot be called directly.
 revoke all on function factoredui.limits(), factoredui.limit_of(text), factoredui.json_depth(jsonb),
-  factoredui.json_deeper_than(jsonb, integer), factoredui.json_limit_problem(jsonb, text, bigint),
+  factoredui.too_deep_path(), factoredui.json_too_deep(jsonb), factoredui.json_limit_problem(jsonb, text, bigint),
   factoredui.text_limit_problem(text, text, text),
   factoredui.check_session_limits(), factoredui.check_event_limits() from public;
 grant execute on function factoredui.limits(), factoredui.limit_of(text), factoredui.json_depth(jsonb),
-  factoredui.json_deeper_than(jsonb, integer), factoredui.json_limit_problem(jsonb, text, bigint),
+  factoredui.too_deep_path(), factoredui.json_too_deep(jsonb), factoredui.json_limit_problem(jsonb, text, bigint),
   factoredui.text_limit_problem(text, text, text) to anon, authenticated, service_role;
