@@ -52,6 +52,7 @@ const utf8 = new TextEncoder();
 // A U+0000 (PostgreSQL cannot store it in text) or a lone surrogate (not valid UTF-8).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting NUL is the point
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSTORABLE_TEXT = 'contains U+0000 or an unpaired surrogate';
 
 /** Bytes of a JSON string literal (escapes included), or `null` when it cannot be stored. */
 function stringBytes(value: string): number | null {
@@ -101,20 +102,19 @@ export function measureJson(value: unknown): JsonMeasure | { problem: string } {
         bytes += item ? 4 : 5;
         continue;
       case 'number':
-        if (!Number.isFinite(item)) return { problem: `contains the non-finite number ${item}` };
+        if (!Number.isFinite(item)) return { problem: 'contains a non-finite number' };
         bytes += numberBytes(item);
         continue;
       case 'string': {
         const size = stringBytes(item);
-        if (size === null)
-          return { problem: 'contains U+0000 or an unpaired surrogate in a string' };
+        if (size === null) return { problem: UNSTORABLE_TEXT };
         bytes += size;
         continue;
       }
       case 'object':
         break;
       default:
-        return { problem: `contains a value of type ${typeof item}, which is not JSON` };
+        return { problem: `contains a ${typeof item}` };
     }
     const container = item as object;
     if (open.has(container)) return { problem: 'contains a cycle' };
@@ -130,14 +130,14 @@ export function measureJson(value: unknown): JsonMeasure | { problem: string } {
     }
     const proto = Object.getPrototypeOf(container);
     if (proto !== Object.prototype && proto !== null)
-      return { problem: 'contains an object that is not a plain object' };
+      return { problem: 'contains a class instance' };
     const entries = Object.entries(container);
     // "{" + "}", ", " between members and ": " after each key.
     bytes += 2 + Math.max(0, entries.length - 1) * 2 + entries.length * 2;
     for (let i = entries.length - 1; i >= 0; i -= 1) {
       const [key, member] = entries[i] as [string, unknown];
       const size = stringBytes(key);
-      if (size === null) return { problem: 'contains U+0000 or an unpaired surrogate in a key' };
+      if (size === null) return { problem: UNSTORABLE_TEXT };
       bytes += size;
       stack.push({ value: member, level });
     }

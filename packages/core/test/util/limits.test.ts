@@ -103,3 +103,22 @@ describe('validators apply LIMITS', () => {
     );
   });
 });
+
+describe('envelope name and platform limits agree with LIMITS', () => {
+  it('accepts names of LIMITS.specNameChars and platforms of LIMITS.platformChars, not one more', async () => {
+    const { createDevSpecSigner, envelopeProblem } = await import('@factoredui/core');
+    const spec = { spec_version: 1, renderer_min: 1, root: { id: 'r', type: 'spacer' } };
+    const envelope = await createDevSpecSigner().sign(spec, {
+      name: 'n'.repeat(LIMITS.specNameChars),
+      platform: 'p'.repeat(LIMITS.platformChars),
+      version: 1,
+    });
+    expect(envelopeProblem(envelope)).toBeNull();
+    expect(envelopeProblem({ ...envelope, name: 'n'.repeat(LIMITS.specNameChars + 1) })).toMatch(
+      /envelope\.name/,
+    );
+    expect(
+      envelopeProblem({ ...envelope, platform: 'p'.repeat(LIMITS.platformChars + 1) }),
+    ).toMatch(/envelope\.platform/);
+  });
+});
