@@ -59,7 +59,7 @@ describe('measureJson', () => {
       { a: () => 1 },
       new Date(0),
       { s: 'a\u0000b' },
-      { ['\ud800']: 1 },
+      { '\ud800': 1 },
     ]) {
       expect(measureJson(bad)).toHaveProperty('problem');
     }
