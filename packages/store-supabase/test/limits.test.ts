@@ -375,6 +375,16 @@ function limitsSuite(name: string, open: () => Promise<TestDatabase>): void {
         expect(outcome.message).toContain('signed as version 1, not 2');
       });
 
+      it('refuses a key id over LIMITS.keyIdChars', async () => {
+        const envelope = await sign(1);
+        const outcome = await saveSpec('home', 'web', {
+          ...envelope,
+          key_id: 'k'.repeat(LIMITS.keyIdChars + 1),
+        });
+        expect(outcome.code).toBe('22023');
+        expect(outcome.message).toContain(`the limit is ${LIMITS.keyIdChars} (LIMITS.keyIdChars)`);
+      });
+
       it('refuses a spec over LIMITS.specBytes or nested 10,000 deep', async () => {
         const envelope = await sign(1);
         const big = {

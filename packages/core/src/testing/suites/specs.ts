@@ -213,6 +213,7 @@ export function specsConformance(ctx: SuiteContext): void {
         { ...envelope, signature: '' },
         { ...envelope, signed_at: 'yesterday' },
         { ...envelope, key_id: '' },
+        { ...envelope, key_id: 'k'.repeat(LIMITS.keyIdChars + 1) },
         { ...envelope, spec: [] },
         null,
       ];
