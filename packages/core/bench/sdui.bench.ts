@@ -159,7 +159,7 @@ const suite: BenchSuite = {
     const hash = await measure(specs, (spec) => hashSpec(spec));
     let envelopes: SignedSpecEnvelope[] = [];
     const sign = await measure(specs, async (spec) => {
-      envelopes.push(await signer.sign(spec));
+      envelopes.push(await signer.sign(spec, { name: 'bench', platform: 'web', version: 1 }));
     });
     envelopes = envelopes.slice(0, SPECS);
     const verify = await measure(envelopes, async (envelope) => {

@@ -9,6 +9,15 @@ export * from './errors.js';
 export * from './experiments/index.js';
 export * from './factors/index.js';
 export * from './governance/index.js';
+export {
+  assertWithinLimit,
+  type JsonMeasure,
+  jsonLimitProblem,
+  LIMITS,
+  type LimitName,
+  measureJson,
+  stringLimitProblem,
+} from './limits.js';
 export * from './observe/index.js';
 export * from './sdui/index.js';
 export type * from './store/index.js';

@@ -9,6 +9,7 @@ import {
   generateEd25519Keypair,
   hashSpec,
   type JsonObject,
+  nextSpecVersion,
   publishSpec,
   type Spec,
   type SpecStorage,
@@ -39,10 +40,12 @@ beforeAll(async () => {
 
 type Stores = ReturnType<typeof createStores>;
 
+const PROMO = { name: 'promo', platform: 'web' } as const;
+
 async function publish(stores: Stores, content: string, signedAt?: string) {
   const envelope = await signer.sign(banner(content) as unknown as JsonObject, {
-    name: 'promo',
-    platform: 'web',
+    ...PROMO,
+    version: await nextSpecVersion(stores.service, PROMO),
     ...(signedAt ? { signedAt } : {}),
   });
   return publishSpec(stores.service, { name: 'promo', platform: 'web', envelope, verifier });
@@ -87,8 +90,8 @@ describe('useSpec', () => {
 
     // A compromised backend stores content that does not match the signed hash.
     const signed = await signer.sign(banner('Original') as unknown as JsonObject, {
-      name: 'promo',
-      platform: 'web',
+      ...PROMO,
+      version: 2,
     });
     const tampered = { ...signed, spec: banner('Pay here: evil.example') as unknown as JsonObject };
     const saved = await stores.service.saveSpec({
@@ -130,7 +133,10 @@ describe('useSpec', () => {
     const stores = createStores();
     const other = await generateEd25519Keypair();
     const foreign = createEd25519Signer({ privateKey: other.privateKey, keyId: 'k1' });
-    const envelope = await foreign.sign(banner('Forged') as unknown as JsonObject);
+    const envelope = await foreign.sign(banner('Forged') as unknown as JsonObject, {
+      ...PROMO,
+      version: 1,
+    });
     const saved = await stores.service.saveSpec({ name: 'promo', platform: 'web', envelope });
     await stores.service.activateSpec({ name: 'promo', platform: 'web', version: saved.version });
     mount(stores, null);

@@ -13,9 +13,11 @@ import {
   type LoadSpecOptions,
   loadCachedSpec,
   loadSpec,
+  nextSpecVersion,
   type SignedSpecEnvelope,
   type Spec,
   type SpecLoaderSnapshot,
+  type StoredSpec,
 } from '@factoredui/core';
 import {
   createMemoryDatabase,
@@ -64,15 +66,24 @@ beforeEach(() => {
   storage = createSpecStorage(kv);
 });
 
-/** Signs, saves and activates a spec; each publish is signed one minute after the previous. */
+const SLOT = { name: 'banner', platform: 'web' } as const;
+
+/**
+ * Signs (as the next version), saves and activates a spec; each publish is signed one minute
+ * after the previous.
+ */
 async function publish(
   spec: JsonObject,
-  options: { sign?: (spec: JsonObject) => Promise<SignedSpecEnvelope>; activate?: boolean } = {},
+  options: {
+    sign?: (spec: JsonObject, version: number) => Promise<SignedSpecEnvelope>;
+    activate?: boolean;
+  } = {},
 ): Promise<number> {
   clock += 60_000;
+  const version = await nextSpecVersion(service, SLOT);
   const envelope = options.sign
-    ? await options.sign(spec)
-    : await signer.sign(spec, { name: 'banner', platform: 'web', signedAt: clock });
+    ? await options.sign(spec, version)
+    : await signer.sign(spec, { ...SLOT, version, signedAt: clock });
   const stored = await service.saveSpec({ name: 'banner', platform: 'web', envelope });
   if (options.activate !== false)
     await service.activateSpec({ name: 'banner', platform: 'web', version: stored.version });
@@ -102,6 +113,15 @@ function wrapStore(
       return stored && { ...stored, envelope: transform(stored.envelope) };
     },
   };
+}
+
+/** A hostile store that serves `row` as the active spec of every slot, whatever it says. */
+function serving(
+  store: FactoredStore,
+  row: Omit<StoredSpec, 'createdAt'> | unknown,
+): FactoredStore {
+  const stored = { createdAt: '2026-03-01T00:00:00.000Z', ...(row as object) } as StoredSpec;
+  return { ...store, getActiveSpec: async () => stored, getSpec: async () => stored };
 }
 
 function reorderKeys(value: unknown): unknown {
@@ -172,7 +192,7 @@ describe('loadSpec', () => {
       const attacker = await generateEd25519Keypair();
       const forger = createEd25519Signer({ privateKey: attacker.privateKey, keyId: 'k1' });
       await publish(bannerSpec('Forged'), {
-        sign: (spec) => forger.sign(spec, { name: 'banner' }),
+        sign: (spec, version) => forger.sign(spec, { ...SLOT, version }),
       });
       const loaded = await load();
       expect(loaded).toMatchObject({ source: 'cache', version: 1 });
@@ -182,7 +202,9 @@ describe('loadSpec', () => {
     it('a spec signed with an unknown key', async () => {
       const other = await generateEd25519Keypair();
       const unknown = createEd25519Signer({ privateKey: other.privateKey, keyId: 'k9' });
-      await publish(bannerSpec('Unknown key'), { sign: (spec) => unknown.sign(spec) });
+      await publish(bannerSpec('Unknown key'), {
+        sign: (spec, version) => unknown.sign(spec, { ...SLOT, version }),
+      });
       const loaded = await load();
       expect(loaded.source).toBe('cache');
       expect(loaded.rejections[0]).toMatchObject({ reason: 'unknown_key' });
@@ -204,8 +226,8 @@ describe('loadSpec', () => {
 
     it('an older signature presented as a newer version', async () => {
       const old = await signer.sign(bannerSpec('Old content'), {
-        name: 'banner',
-        platform: 'web',
+        ...SLOT,
+        version: 2,
         signedAt: '2020-01-01T00:00:00.000Z',
       });
       await publish(bannerSpec('ignored'), { sign: async () => old });
@@ -236,13 +258,20 @@ describe('loadSpec', () => {
       });
     });
 
-    it('a spec signed for another slot', async () => {
-      await publish(bannerSpec('Checkout'), {
-        sign: (spec) => signer.sign(spec, { name: 'checkout', platform: 'web' }),
+    it('a spec signed for another slot, served by a store that relabels it', async () => {
+      const checkout = await signer.sign(bannerSpec('Checkout'), {
+        name: 'checkout',
+        platform: 'web',
+        version: 2,
       });
-      const loaded = await load();
-      expect(loaded.source).toBe('cache');
-      expect(loaded.rejections[0]).toMatchObject({ reason: 'slot_mismatch' });
+      await service.saveSpec({ name: 'checkout', platform: 'web', envelope: checkout });
+      const relabeled = serving(user, { ...SLOT, version: 2, envelope: checkout });
+      const loaded = await load({ store: relabeled });
+      expect(loaded).toMatchObject({ source: 'cache', version: 1 });
+      expect(loaded.rejections[0]).toMatchObject({ reason: 'slot_mismatch', version: 2 });
+      const ios = await signer.sign(bannerSpec('iOS'), { ...SLOT, platform: 'ios', version: 2 });
+      const other = await load({ store: serving(user, { ...SLOT, version: 2, envelope: ios }) });
+      expect(other.rejections[0]).toMatchObject({ reason: 'slot_mismatch' });
     });
 
     it('an unreachable store', async () => {
@@ -255,6 +284,90 @@ describe('loadSpec', () => {
       const loaded = await load({ store: offline });
       expect(loaded).toMatchObject({ source: 'cache', version: 1 });
       expect(loaded.rejections[0]).toMatchObject({ reason: 'unavailable' });
+    });
+  });
+
+  describe('a store cannot lower or freeze the rollback floor', () => {
+    /** Publishes v1 and v2 and loads v2, so this device's floor is 2. */
+    async function floorAtTwo(): Promise<StoredSpec> {
+      await publish(bannerSpec('Good v1'));
+      await publish(bannerSpec('Good v2'));
+      expect((await load()).version).toBe(2);
+      return service.getSpec({ ...SLOT, version: 2 });
+    }
+
+    for (const label of ['2', Number.NaN, 2e9, 1.5, 0, -1, 3, 1]) {
+      it(`refuses the current envelope labelled version ${typeof label === 'string' ? `"${label}"` : label}, and the floor stays 2`, async () => {
+        const current = await floorAtTwo();
+        const relabeled = await load({ store: serving(user, { ...current, version: label }) });
+        expect(relabeled).toMatchObject({ source: 'cache', version: 2 });
+        expect(relabeled.rejections[0]).toMatchObject({
+          source: 'remote',
+          reason: 'version_mismatch',
+          version: 2,
+        });
+        // The floor is still the signed version 2: the older signed v1 is a rollback...
+        const v1 = await service.getSpec({ ...SLOT, version: 1 });
+        const older = await load({ store: serving(user, v1) });
+        expect(older).toMatchObject({ source: 'cache', version: 2 });
+        expect(older.rejections[0]).toMatchObject({ reason: 'rollback', version: 1 });
+        // ...and not frozen: the next signed version is accepted.
+        await publish(bannerSpec('Good v3'));
+        expect(await load()).toMatchObject({ source: 'remote', version: 3 });
+      });
+    }
+
+    it('refuses an older signed version after a newer one was seen, whatever its label', async () => {
+      await floorAtTwo();
+      const v1 = await service.getSpec({ ...SLOT, version: 1 });
+      for (const label of [1, 2, 3]) {
+        const loaded = await load({ store: serving(user, { ...v1, version: label }) });
+        expect(loaded).toMatchObject({ source: 'cache', version: 2 });
+        expect(loaded.rejections[0]?.reason).toMatch(/^(rollback|version_mismatch)$/);
+      }
+      expect((await storage.load('banner', 'web'))?.envelope.version).toBe(2);
+    });
+
+    it('refuses an unbound envelope (no signed name, platform, version) in any slot', async () => {
+      const current = await floorAtTwo();
+      const { name: _n, platform: _p, version: _v, ...unbound } = current.envelope;
+      for (const slot of [SLOT, { name: 'checkout', platform: 'ios' }] as const) {
+        const loaded = await load({
+          ...slot,
+          storage: null,
+          store: serving(user, { ...slot, version: 2, envelope: unbound }),
+        });
+        expect(loaded.source).toBe('baseline');
+        expect(loaded.rejections[0]).toMatchObject({ reason: 'unbound_envelope' });
+        expect(loaded.rejections[0]?.message).toContain('factoredui sign');
+      }
+    });
+
+    it('a pinned load refuses an envelope signed as another version', async () => {
+      const current = await floorAtTwo();
+      const pinned = await load({ version: 1, store: serving(user, { ...current, version: 1 }) });
+      expect(pinned.source).toBe('baseline');
+      expect(pinned.rejections[0]).toMatchObject({ reason: 'version_mismatch' });
+    });
+
+    it('a cache entry whose version label differs from its signed version is dropped', async () => {
+      await floorAtTwo();
+      const key = [...kv.data.keys()][0] as string;
+      const entry = JSON.parse(kv.data.get(key) as string);
+      entry.version = 2e9;
+      kv.data.set(key, JSON.stringify(entry));
+      const offline: FactoredStore = {
+        ...user,
+        getActiveSpec: async () => {
+          throw new FactoredError('unavailable', 'offline');
+        },
+      };
+      const loaded = await load({ store: offline });
+      expect(loaded.source).toBe('baseline');
+      expect(loaded.rejections.map((r) => `${r.source}:${r.reason}`)).toEqual([
+        'remote:unavailable',
+        'cache:version_mismatch',
+      ]);
     });
   });
 
@@ -316,7 +429,9 @@ describe('loadSpec', () => {
     it('loads dev-signed specs in development and refuses them in production', async () => {
       vi.stubEnv('NODE_ENV', 'development');
       const dev = createDevSpecSigner();
-      await publish(bannerSpec('Dev'), { sign: (spec) => dev.sign(spec) });
+      await publish(bannerSpec('Dev'), {
+        sign: (spec, version) => dev.sign(spec, { ...SLOT, version }),
+      });
       expect((await load({ verifier: devSignatureVerifier, storage: null })).source).toBe('remote');
       vi.stubEnv('NODE_ENV', 'production');
       const loaded = await load({ verifier: devSignatureVerifier, storage: null });

@@ -5,7 +5,9 @@ import {
   FactoredError,
   generateEd25519Keypair,
   type JsonObject,
+  nextSpecVersion,
   publishSpec,
+  type SignedSpecEnvelope,
 } from '@factoredui/core';
 import { createMemoryDatabase, createMemoryStore } from '@factoredui/store-memory';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +16,7 @@ const SECRET = '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60
 const PUBLIC = 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';
 const signer = createEd25519Signer({ privateKey: SECRET, keyId: 'k1' });
 const verifier = createEd25519Verifier({ k1: PUBLIC });
+const GREETING = { name: 'greeting', platform: 'web', version: 1 } as const;
 const spec: JsonObject = {
   spec_version: 1,
   renderer_min: 1,
@@ -40,7 +43,7 @@ async function rejection(promise: Promise<unknown>): Promise<FactoredError> {
 describe('publishSpec', () => {
   it('saves and activates a verified, valid spec', async () => {
     const { service, user } = stores();
-    const envelope = await signer.sign(spec, { name: 'greeting', platform: 'web' });
+    const envelope = await signer.sign(spec, GREETING);
     const stored = await publishSpec(service, {
       name: 'greeting',
       platform: 'web',
@@ -52,7 +55,10 @@ describe('publishSpec', () => {
     const second = await publishSpec(service, {
       name: 'greeting',
       platform: 'web',
-      envelope: await signer.sign(spec),
+      envelope: await signer.sign(spec, {
+        ...GREETING,
+        version: await nextSpecVersion(service, GREETING),
+      }),
       activate: false,
     });
     expect(second.version).toBe(2);
@@ -67,20 +73,45 @@ describe('publishSpec', () => {
         code: 'verification_failed',
         envelope: await createEd25519Signer({ privateKey: other.privateKey, keyId: 'k1' }).sign(
           spec,
+          GREETING,
         ),
       },
-      { code: 'verification_failed', envelope: await createDevSpecSigner().sign(spec) },
-      { code: 'invalid_input', envelope: await signer.sign(spec, { name: 'elsewhere' }) },
-      { code: 'invalid_input', envelope: await signer.sign(spec, { platform: 'ios' }) },
+      { code: 'verification_failed', envelope: await createDevSpecSigner().sign(spec, GREETING) },
       {
         code: 'invalid_input',
-        envelope: await signer.sign({ ...spec, root: { id: 'x', type: 'text', props: {} } }),
+        envelope: await signer.sign(spec, { ...GREETING, name: 'elsewhere' }),
       },
-      { code: 'invalid_input', envelope: { ...(await signer.sign(spec)), spec_hash: 'bad' } },
+      {
+        code: 'invalid_input',
+        envelope: await signer.sign(spec, { ...GREETING, platform: 'ios' }),
+      },
+      {
+        code: 'invalid_input',
+        envelope: await signer.sign(
+          { ...spec, root: { id: 'x', type: 'text', props: {} } },
+          GREETING,
+        ),
+      },
+      {
+        code: 'invalid_input',
+        envelope: { ...(await signer.sign(spec, GREETING)), spec_hash: 'bad' },
+      },
+      {
+        // Unbound (the FactoredUI 0.5 format): refused before anything else, with the fix.
+        code: 'invalid_input',
+        envelope: (({ name: _n, platform: _p, version: _v, ...rest }) => rest)(
+          await signer.sign(spec, GREETING),
+        ),
+      },
     ];
     for (const { code, envelope } of cases) {
       const error = await rejection(
-        publishSpec(service, { name: 'greeting', platform: 'web', envelope, verifier }),
+        publishSpec(service, {
+          name: 'greeting',
+          platform: 'web',
+          envelope: envelope as SignedSpecEnvelope,
+          verifier,
+        }),
       );
       expect(error.code).toBe(code);
     }
@@ -90,7 +121,11 @@ describe('publishSpec', () => {
   it('needs the service role', async () => {
     const { user } = stores();
     const error = await rejection(
-      publishSpec(user, { name: 'greeting', platform: 'web', envelope: await signer.sign(spec) }),
+      publishSpec(user, {
+        name: 'greeting',
+        platform: 'web',
+        envelope: await signer.sign(spec, GREETING),
+      }),
     );
     expect(error.code).toBe('unauthorized');
   });

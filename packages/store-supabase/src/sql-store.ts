@@ -337,7 +337,8 @@ export function createSqlStore(gateway: SqlGateway): FactoredStore {
       assertObject(input, 'the spec');
       assertSpecSlot(input.name, input.platform);
       const problem = envelopeProblem(input.envelope);
-      if (problem) throw new FactoredError('invalid_input', `saveSpec: ${problem}`);
+      if (problem) throw new FactoredError('invalid_input', `saveSpec: ${problem}.`);
+      // The database checks the binding again (and the version order) for callers that skip us.
       return call<StoredSpec>('saveSpec', 'save_spec', { input });
     },
     async activateSpec(input) {

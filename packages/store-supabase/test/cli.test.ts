@@ -59,15 +59,24 @@ async function withPglite<T>(dir: string, fn: (store: FactoredStore) => Promise<
   }
 }
 
+/** The binding every `sign` needs: name, platform and version. */
+const SLOT_ARGS = (version = 1) => [
+  '--name',
+  'checkout-banner',
+  '--platform',
+  'web',
+  '--version',
+  String(version),
+];
+
 async function keyAndSignedSpec(dir: string) {
   expect(
     (await runBuiltCli(['keygen', '--out', 'key.json', '--key-id', 'test-key'], { cwd: dir })).code,
   ).toBe(0);
   await writeFile(join(dir, 'banner.json'), JSON.stringify(SPEC));
-  const signed = await runBuiltCli(
-    ['sign', 'banner.json', '--key', 'key.json', '--name', 'checkout-banner', '--platform', 'web'],
-    { cwd: dir },
-  );
+  const signed = await runBuiltCli(['sign', 'banner.json', '--key', 'key.json', ...SLOT_ARGS()], {
+    cwd: dir,
+  });
   expect(signed.stderr).toBe('');
   expect(signed.code).toBe(0);
   const key = JSON.parse(await readFile(join(dir, 'key.json'), 'utf8')) as {
@@ -202,7 +211,7 @@ describe('factoredui keygen and sign', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ keyId: 'ci-2026', algorithm: 'ed25519' });
   });
 
-  it('sign writes an envelope bound to name and platform that verifies with the public key', async () => {
+  it('sign writes an envelope bound to name, platform and version that verifies with the public key', async () => {
     const dir = await freshDir('sign');
     const { key, envelope } = await keyAndSignedSpec(dir);
     expect(envelope).toMatchObject({
@@ -210,6 +219,7 @@ describe('factoredui keygen and sign', () => {
       key_id: 'test-key',
       name: 'checkout-banner',
       platform: 'web',
+      version: 1,
     });
     const verifier = createEd25519Verifier({ [key.keyId]: key.publicKey });
     expect(await verifier.verify(envelope)).toEqual({ ok: true, keyId: 'test-key' });
@@ -222,7 +232,7 @@ describe('factoredui keygen and sign', () => {
     const { key } = await keyAndSignedSpec(dir);
     const env = { SIGNING_SECRET: key.privateKey };
     const again = await runBuiltCli(
-      ['sign', 'banner.json', '--key', 'env:SIGNING_SECRET', '--key-id', 'k2'],
+      ['sign', 'banner.json', '--key', 'env:SIGNING_SECRET', '--key-id', 'k2', ...SLOT_ARGS()],
       {
         cwd: dir,
         env,
@@ -231,7 +241,16 @@ describe('factoredui keygen and sign', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already exists');
     const forced = await runBuiltCli(
-      ['sign', 'banner.json', '--key', 'env:SIGNING_SECRET', '--key-id', 'k2', '--force'],
+      [
+        'sign',
+        'banner.json',
+        '--key',
+        'env:SIGNING_SECRET',
+        '--key-id',
+        'k2',
+        '--force',
+        ...SLOT_ARGS(),
+      ],
       { cwd: dir, env },
     );
     expect(forced.code).toBe(0);
@@ -251,13 +270,17 @@ describe('factoredui keygen and sign', () => {
       join(dir, 'bad.json'),
       JSON.stringify({ spec_version: 1, renderer_min: 1, root: { id: 'r', type: 'carousel' } }),
     );
-    const run = await runBuiltCli(['sign', 'bad.json', '--key', 'key.json'], { cwd: dir });
+    const run = await runBuiltCli(['sign', 'bad.json', '--key', 'key.json', ...SLOT_ARGS()], {
+      cwd: dir,
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('/root/type');
     expect(run.stderr).toContain('carousel');
     await expect(stat(join(dir, 'bad.signed.json'))).rejects.toThrow();
     await writeFile(join(dir, 'broken.json'), '{ "spec_version": ');
-    const broken = await runBuiltCli(['sign', 'broken.json', '--key', 'key.json'], { cwd: dir });
+    const broken = await runBuiltCli(['sign', 'broken.json', '--key', 'key.json', ...SLOT_ARGS()], {
+      cwd: dir,
+    });
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('is not valid JSON');
   });
@@ -265,14 +288,47 @@ describe('factoredui keygen and sign', () => {
   it('sign exits 2 without a key, or with a key id for an unset variable', async () => {
     const dir = await freshDir('sign-nokey');
     await writeFile(join(dir, 'banner.json'), JSON.stringify(SPEC));
-    const none = await runBuiltCli(['sign', 'banner.json'], { cwd: dir });
+    const none = await runBuiltCli(['sign', 'banner.json', ...SLOT_ARGS()], { cwd: dir });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('FACTOREDUI_SIGNING_KEY');
-    const unset = await runBuiltCli(['sign', 'banner.json', '--key', 'env:NOPE', '--key-id', 'x'], {
-      cwd: dir,
-    });
+    const unset = await runBuiltCli(
+      ['sign', 'banner.json', '--key', 'env:NOPE', '--key-id', 'x', ...SLOT_ARGS()],
+      { cwd: dir },
+    );
     expect(unset.code).toBe(2);
     expect(unset.stderr).toContain('NOPE is not set');
+  });
+
+  it('sign refuses to sign without --name, --platform or --version, or with a bad version', async () => {
+    const dir = await freshDir('sign-unbound');
+    await runBuiltCli(['keygen', '--out', 'key.json'], { cwd: dir });
+    await writeFile(join(dir, 'banner.json'), JSON.stringify(SPEC));
+    const full = SLOT_ARGS();
+    for (const missing of ['--name', '--platform', '--version']) {
+      const at = full.indexOf(missing);
+      const args = [...full.slice(0, at), ...full.slice(at + 2)];
+      const run = await runBuiltCli(['sign', 'banner.json', '--key', 'key.json', ...args], {
+        cwd: dir,
+      });
+      expect(run.code, missing).toBe(2);
+      expect(run.stderr).toContain(`Missing option ${missing}`);
+    }
+    for (const version of ['2.5', '0', '-1', 'two', '2e9', '2147483648']) {
+      const run = await runBuiltCli(
+        [
+          'sign',
+          'banner.json',
+          '--key',
+          'key.json',
+          ...SLOT_ARGS(1).slice(0, 4),
+          `--version=${version}`,
+        ],
+        { cwd: dir },
+      );
+      expect(run.code, version).toBe(2);
+      expect(run.stderr).toContain(`--version "${version}"`);
+    }
+    await expect(stat(join(dir, 'banner.signed.json'))).rejects.toThrow();
   });
 });
 
@@ -317,6 +373,19 @@ describe('factoredui publish, refresh and govern on a PGlite database (pglite://
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('checkout-banner (web) version 1, now active');
+    // The same signed version again: refused, saying which version to sign.
+    const again = await runBuiltCli(['publish', 'banner.signed.json'], {
+      cwd: dir,
+      env: { DATABASE_URL: url },
+    });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('[conflict]');
+    expect(again.stderr).toContain('version 2 or higher');
+    const resigned = await runBuiltCli(
+      ['sign', 'banner.json', '--key', 'key.json', '--force', ...SLOT_ARGS(2)],
+      { cwd: dir },
+    );
+    expect(resigned.code).toBe(0);
     const second = await runBuiltCli(['publish', 'banner.signed.json', '--json'], {
       cwd: dir,
       env: { DATABASE_URL: url },

@@ -122,10 +122,12 @@ describe('injection and hostile input (PGlite)', () => {
       key_id: 'k1',
     };
     for (const name of HOSTILE) {
+      // Bound to the (hostile) name it is saved under, as every envelope must be.
+      const bound = { ...envelope, name, platform: 'web', version: 1 };
       try {
-        const saved = await service.saveSpec({ name, platform: 'web', envelope });
+        const saved = await service.saveSpec({ name, platform: 'web', envelope: bound });
         expect(await service.getSpec({ name, platform: 'web', version: 1 })).toEqual(saved);
-        expect(saved.envelope).toEqual(envelope);
+        expect(saved.envelope).toEqual(bound);
       } catch (error) {
         expect(isFactoredError(error, 'invalid_input'), String(error)).toBe(true);
       }

@@ -277,6 +277,9 @@ function securitySuite(name: string, open: () => Promise<TestDatabase>): void {
           signature: 'b'.repeat(128),
           signed_at: AS_OF,
           key_id: 'k1',
+          name: 'home',
+          platform: 'web',
+          version: 1,
         };
         expect(await codeOf(alice.saveSpec({ name: 'home', platform: 'web', envelope }))).toBe(
           'unauthorized',

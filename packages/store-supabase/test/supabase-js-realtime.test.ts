@@ -109,6 +109,9 @@ describe('supabase-js realtime subscribe', () => {
       signature: 'b'.repeat(128),
       signed_at: '2026-01-05T10:00:00.000Z',
       key_id: 'k1',
+      name: 'banner',
+      platform: 'web',
+      version: 1,
     };
     const saved = await service.saveSpec({ name: 'banner', platform: 'web', envelope });
     await service.activateSpec({ name: 'banner', platform: 'web', version: saved.version });

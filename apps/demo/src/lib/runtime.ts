@@ -8,6 +8,7 @@ import {
   generateEd25519Keypair,
   isFactoredError,
   type KVStorage,
+  nextSpecVersion,
   publishSpec,
   type SpecVerifier,
   type StoredSpec,
@@ -96,7 +97,9 @@ async function publishPromo(service: FactoredStore | null, warnings: string[]) {
   if (service) {
     try {
       const signer = createEd25519Signer({ privateKey: keypair.privateKey, keyId });
-      const envelope = await signer.sign(PROMO_SPEC, PROMO_SLOT);
+      // The version is signed too: one above what this (persisted) store already holds.
+      const version = await nextSpecVersion(service, PROMO_SLOT);
+      const envelope = await signer.sign(PROMO_SPEC, { ...PROMO_SLOT, version });
       promo = await publishSpec(service, { ...PROMO_SLOT, envelope, verifier });
     } catch (error) {
       warnings.push(`Publishing the promo spec failed (${describe(error)}); showing the baseline.`);

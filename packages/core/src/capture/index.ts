@@ -51,6 +51,7 @@ export {
   isEventType,
   MAX_PATH_LENGTH,
   MAX_PAYLOAD_CHARS,
+  metadataProblem,
   payloadProblem,
 } from './validate.js';
 export { createWebAdapter, type DeadClickOptions, type WebAdapterOptions } from './web.js';

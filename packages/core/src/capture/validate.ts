@@ -1,12 +1,15 @@
 import { FactoredError } from '../errors.js';
+import { jsonLimitProblem, LIMITS, stringLimitProblem } from '../limits.js';
 import { isUuid } from '../util/ids.js';
-import { isJsonValue } from '../util/json.js';
 import { EVENT_TYPES, type EventType, type FactoredEvent, type NewSession } from './types.js';
 
-/** Longest accepted component path, in UTF-16 code units. */
-export const MAX_PATH_LENGTH = 512;
-/** Largest accepted serialized payload, in characters of JSON. */
-export const MAX_PAYLOAD_CHARS = 64 * 1024;
+/** Longest accepted component path, in UTF-16 code units (`LIMITS.pathChars`). */
+export const MAX_PATH_LENGTH = LIMITS.pathChars;
+/**
+ * Largest accepted payload, in bytes of JSON (`LIMITS.eventPayloadBytes`).
+ * @deprecated Use `LIMITS.eventPayloadBytes`; payloads are measured in bytes now.
+ */
+export const MAX_PAYLOAD_CHARS = LIMITS.eventPayloadBytes;
 
 const EVENT_TYPE_SET: ReadonlySet<string> = new Set(EVENT_TYPES);
 // Control characters have no place in a path and would corrupt logs and CSV exports.
@@ -20,12 +23,12 @@ export function isEventType(value: unknown): value is EventType {
 
 /**
  * Why `path` is not a valid component path, or `null` when it is: one to four non-empty
- * segments joined by `/`, at most {@link MAX_PATH_LENGTH} characters, no control characters.
+ * segments joined by `/`, at most `LIMITS.pathChars` characters, no control characters.
  */
 export function componentPathProblem(path: unknown): string | null {
   if (typeof path !== 'string' || path.length === 0) return 'a component path is required';
-  if (path.length > MAX_PATH_LENGTH)
-    return `a component path has at most ${MAX_PATH_LENGTH} characters`;
+  if (path.length > LIMITS.pathChars)
+    return `a component path is ${path.length} characters long; the limit is ${LIMITS.pathChars} (LIMITS.pathChars)`;
   if (CONTROL_CHARS.test(path)) return 'a component path may not contain control characters';
   const segments = path.split('/');
   if (segments.length > 4)
@@ -62,6 +65,8 @@ export function eventProblem(event: unknown): string | null {
     return `event ${e.id}: sessionId must be a UUID, got ${JSON.stringify(e.sessionId)}`;
   if (typeof e.userId !== 'string' || e.userId.length === 0)
     return `event ${e.id}: userId is required`;
+  const userIdProblem = stringLimitProblem(e.userId, 'userId', LIMITS.userIdChars);
+  if (userIdProblem) return `event ${e.id}: ${userIdProblem}`;
   if (!isEventType(e.type))
     return `event ${e.id}: unknown event type ${JSON.stringify(e.type)} (expected one of ${EVENT_TYPES.join(', ')})`;
   const pathProblem = componentPathProblem(e.path);
@@ -75,21 +80,13 @@ export function eventProblem(event: unknown): string | null {
 
 /**
  * Why `payload` cannot be an event payload, or `null` when it can: a plain JSON object (no
- * class instances, functions, `undefined`, non-finite numbers or cycles) of at most
- * {@link MAX_PAYLOAD_CHARS} characters once serialized.
+ * class instances, functions, `undefined`, non-finite numbers, cycles, U+0000) nested at most
+ * `LIMITS.jsonDepth` deep and at most `LIMITS.eventPayloadBytes` bytes of JSON.
  */
 export function payloadProblem(payload: unknown): string | null {
-  if (
-    typeof payload !== 'object' ||
-    payload === null ||
-    Array.isArray(payload) ||
-    !isJsonValue(payload)
-  ) {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
     return 'payload must be a plain JSON object';
-  }
-  if (JSON.stringify(payload).length > MAX_PAYLOAD_CHARS)
-    return `payload exceeds ${MAX_PAYLOAD_CHARS} characters of JSON`;
-  return null;
+  return jsonLimitProblem(payload, 'payload', 'eventPayloadBytes');
 }
 
 /** Throws `invalid_input` naming the first bad event of `events`. */
@@ -113,18 +110,42 @@ export function assertValidSession(session: unknown): asserts session is NewSess
     );
   if (typeof s.userId !== 'string' || s.userId.length === 0)
     throw new FactoredError('invalid_input', `session ${s.id}: userId is required.`);
+  const userIdProblem = stringLimitProblem(s.userId, 'userId', LIMITS.userIdChars);
+  if (userIdProblem)
+    throw new FactoredError('invalid_input', `session ${s.id}: ${userIdProblem}.`, {
+      details: { field: 'userId' },
+    });
   if (!isIsoTime(s.startedAt))
     throw new FactoredError(
       'invalid_input',
       `session ${s.id}: startedAt must be an ISO 8601 time.`,
     );
-  if (typeof s.metadata !== 'object' || s.metadata === null || !isJsonValue(s.metadata)) {
-    throw new FactoredError(
-      'invalid_input',
-      `session ${s.id}: metadata must be a plain JSON object.`,
-    );
+  const problem = metadataProblem(s.metadata);
+  if (problem)
+    throw new FactoredError('invalid_input', `session ${s.id}: ${problem}.`, {
+      details: { field: 'metadata' },
+    });
+}
+
+/**
+ * Why `metadata` cannot be session metadata, or `null`: a plain JSON object with a string
+ * `platform`, nested at most `LIMITS.jsonDepth` deep, at most `LIMITS.sessionMetadataBytes`
+ * bytes of JSON, each top-level string at most `LIMITS.metadataValueChars` characters and the
+ * platform at most `LIMITS.platformChars`.
+ */
+export function metadataProblem(metadata: unknown): string | null {
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
+    return 'metadata must be a plain JSON object';
+  const problem = jsonLimitProblem(metadata, 'metadata', 'sessionMetadataBytes');
+  if (problem) return problem;
+  const platform = (metadata as { platform?: unknown }).platform;
+  if (typeof platform !== 'string') return 'metadata.platform is required';
+  for (const [key, value] of Object.entries(metadata)) {
+    if (typeof value !== 'string') continue;
+    const max = key === 'platform' ? LIMITS.platformChars : LIMITS.metadataValueChars;
+    const tooLong = stringLimitProblem(value, `metadata.${key}`, max);
+    if (tooLong)
+      return `${tooLong} (LIMITS.${key === 'platform' ? 'platformChars' : 'metadataValueChars'})`;
   }
-  if (typeof (s.metadata as { platform?: unknown }).platform !== 'string') {
-    throw new FactoredError('invalid_input', `session ${s.id}: metadata.platform is required.`);
-  }
+  return null;
 }

@@ -1,5 +1,6 @@
 import canonicalize from 'canonicalize';
 import { FactoredError } from '../errors.js';
+import { jsonLimitProblem, LIMITS } from '../limits.js';
 import { isJsonValue, type JsonObject } from '../util/json.js';
 import type { SignedSpecEnvelope } from './types.js';
 
@@ -12,16 +13,17 @@ import type { SignedSpecEnvelope } from './types.js';
  *   key order and whitespace (which databases change) never change it, and any changed value
  *   does.
  * - The **signature** is Ed25519 (RFC 8032, strict verification) over the UTF-8 bytes of the
- *   canonical JSON of `{ domain, spec_hash, signed_at, key_id, name?, platform? }` (see
- *   {@link specSigningPayload}): the signing time, the key id and the slot the spec is for
- *   cannot be swapped without breaking it, and the `domain` string keeps these signatures from
- *   being valid for anything else signed with the same key.
+ *   canonical JSON of `{ domain, spec_hash, signed_at, key_id, name, platform, version }` (see
+ *   {@link specSigningPayload}): the signing time, the key id, the slot the spec is for and its
+ *   version cannot be swapped without breaking it, and the `domain` string keeps these
+ *   signatures from being valid for anything else signed with the same key (and from being
+ *   confused with the unbound `factoredui.spec.v1` payloads of FactoredUI 0.5).
  * - Keys are 32 bytes, given as hex (64 characters) or base64url (43 characters, padding
  *   optional); generated keys are hex. Hashes and signatures are lowercase hex.
  */
 
 /** Domain separation string inside every signing payload. */
-export const SPEC_SIGNATURE_DOMAIN = 'factoredui.spec.v1';
+export const SPEC_SIGNATURE_DOMAIN = 'factoredui.spec.v2';
 
 /**
  * The RFC 8785 (JCS) canonical JSON of `value`: object keys sorted by UTF-16 code units, no
@@ -55,7 +57,7 @@ export const fromHex = (hex: string): Uint8Array =>
 /** The envelope fields the signature covers. */
 export type SpecSigningFields = Pick<
   SignedSpecEnvelope,
-  'spec_hash' | 'signed_at' | 'key_id' | 'name' | 'platform'
+  'spec_hash' | 'signed_at' | 'key_id' | 'name' | 'platform' | 'version'
 >;
 
 /** The exact bytes that are signed for an envelope (see the module notes). */
@@ -65,10 +67,43 @@ export function specSigningPayload(fields: SpecSigningFields): Uint8Array {
     spec_hash: fields.spec_hash,
     signed_at: fields.signed_at,
     key_id: fields.key_id,
+    name: fields.name,
+    platform: fields.platform,
+    version: fields.version,
   };
-  if (fields.name !== undefined) payload.name = fields.name;
-  if (fields.platform !== undefined) payload.platform = fields.platform;
   return new TextEncoder().encode(canonicalJson(payload));
+}
+
+/**
+ * Why `version` is not a spec version, or `null`: an integer (a JSON number, not a string)
+ * from 1 to `LIMITS.specVersionMax`.
+ */
+export function specVersionProblem(version: unknown): string | null {
+  if (
+    typeof version !== 'number' ||
+    !Number.isInteger(version) ||
+    version < 1 ||
+    version > LIMITS.specVersionMax
+  )
+    return `a spec version is an integer from 1 to ${LIMITS.specVersionMax}, got ${typeof version === 'string' ? JSON.stringify(version) : String(version)}`;
+  return null;
+}
+
+/** What to do with an unbound envelope: the fix named in every message about one. */
+export const RESIGN_HINT = 're-sign it with `factoredui sign --name --platform --version`';
+
+/**
+ * Why `envelope` is not bound to a slot and version, or `null`: an envelope must carry the
+ * `name`, `platform` and `version` it was signed for. FactoredUI 0.5 signed envelopes without
+ * them; those are invalid everywhere (stores refuse to save them, clients refuse to render
+ * them) and must be re-signed.
+ */
+export function unboundEnvelopeProblem(envelope: Record<string, unknown>): string | null {
+  const missing = (['name', 'platform', 'version'] as const).filter(
+    (field) => envelope[field] === undefined || envelope[field] === null,
+  );
+  if (missing.length === 0) return null;
+  return `the envelope is unbound (no signed ${missing.join(', ')}); ${RESIGN_HINT}`;
 }
 
 const HEX = /^(?:[0-9a-fA-F]{2})+$/;
@@ -113,11 +148,13 @@ export function decodeKey(value: string | Uint8Array, length: number, what: stri
 }
 
 /**
- * Why an envelope failed verification. `verification_unavailable`: the verifier has no
+ * Why an envelope failed verification. `unbound_envelope`: it carries no signed name,
+ * platform or version (FactoredUI 0.5 format); re-sign it. `verification_unavailable`: the verifier has no
  * SHA-256/SHA-512 (no WebCrypto `crypto.subtle`, e.g. React Native or an insecure http page,
  * and no hash functions passed to `createEd25519Verifier`); nothing is trusted then.
  */
 export type SpecVerificationFailure =
+  | 'unbound_envelope'
   | 'malformed_envelope'
   | 'hash_mismatch'
   | 'unknown_key'
@@ -136,6 +173,11 @@ export interface SpecVerifier {
 }
 
 const HASH_HEX = /^[0-9a-f]{64}$/;
+const SIGNATURE = /^.{1,256}$/s;
+// Mirrors specNameProblem / assertSpecSlot in validate.ts (kept here so verification stays small).
+// (LIMITS.specNameChars 128, LIMITS.platformChars 32; a test checks they agree.)
+const SPEC_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$/;
+const PLATFORM = /^[A-Za-z0-9_-]{1,32}$/;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
 
 /** A failed {@link SpecVerification}. */
@@ -154,12 +196,17 @@ export const isObject = (value: unknown): value is Record<string, unknown> =>
  */
 export function envelopeProblem(envelope: unknown): string | null {
   if (!isObject(envelope)) return 'an envelope must be an object';
-  if (!isObject(envelope.spec) || !isJsonValue(envelope.spec))
-    return 'envelope.spec must be a plain JSON object';
+  const unbound = unboundEnvelopeProblem(envelope);
+  if (unbound) return unbound;
+  if (!isObject(envelope.spec)) return 'envelope.spec must be a plain JSON object';
+  // Limits first: a spec nested 10,000 deep must not reach a recursive walk.
+  const tooBig = jsonLimitProblem(envelope.spec, 'envelope.spec', 'specBytes');
+  if (tooBig) return tooBig;
+  if (!isJsonValue(envelope.spec)) return 'envelope.spec must be a plain JSON object';
   if (typeof envelope.spec_hash !== 'string' || !HASH_HEX.test(envelope.spec_hash))
     return 'envelope.spec_hash must be 64 lowercase hex characters';
-  if (typeof envelope.signature !== 'string' || envelope.signature.length === 0)
-    return 'envelope.signature must be a non-empty string';
+  if (typeof envelope.signature !== 'string' || !SIGNATURE.test(envelope.signature))
+    return 'envelope.signature must be a non-empty string of at most 256 characters';
   if (
     typeof envelope.signed_at !== 'string' ||
     !ISO_UTC.test(envelope.signed_at) ||
@@ -168,10 +215,14 @@ export function envelopeProblem(envelope: unknown): string | null {
     return 'envelope.signed_at must be an ISO 8601 time';
   if (typeof envelope.key_id !== 'string' || envelope.key_id.length === 0)
     return 'envelope.key_id must be a non-empty string';
-  if (envelope.name !== undefined && typeof envelope.name !== 'string')
-    return 'envelope.name must be a string when present';
-  if (envelope.platform !== undefined && typeof envelope.platform !== 'string')
-    return 'envelope.platform must be a string when present';
+  if (envelope.key_id.length > LIMITS.keyIdChars)
+    return `envelope.key_id is ${envelope.key_id.length} characters long; the limit is ${LIMITS.keyIdChars} (LIMITS.keyIdChars)`;
+  if (typeof envelope.name !== 'string' || !SPEC_NAME.test(envelope.name))
+    return `envelope.name is not a spec name: ${JSON.stringify(envelope.name)}`;
+  if (typeof envelope.platform !== 'string' || !PLATFORM.test(envelope.platform))
+    return `envelope.platform is not a platform: ${JSON.stringify(envelope.platform)}`;
+  const version = specVersionProblem(envelope.version);
+  if (version) return `envelope.version: ${version}`;
   return null;
 }
 
@@ -183,6 +234,10 @@ export async function checkShapeAndHash(
   envelope: unknown,
   actualHash: (spec: JsonObject) => string | Promise<string>,
 ): Promise<SpecVerification | SignedSpecEnvelope> {
+  if (isObject(envelope)) {
+    const unbound = unboundEnvelopeProblem(envelope);
+    if (unbound) return fail('unbound_envelope', `${unbound}.`);
+  }
   const problem = envelopeProblem(envelope);
   if (problem) return fail('malformed_envelope', `${problem}.`);
   const env = envelope as SignedSpecEnvelope;

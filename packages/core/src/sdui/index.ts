@@ -61,7 +61,7 @@ export {
   type PropDefinition,
   type PropKind,
 } from './node-types.js';
-export { type PublishSpecOptions, publishSpec } from './publish.js';
+export { nextSpecVersion, type PublishSpecOptions, publishSpec } from './publish.js';
 export { buildSpecJsonSchema, type JsonSchema, SPEC_JSON_SCHEMA } from './schema.js';
 export {
   bytesToBase64url,
@@ -87,6 +87,8 @@ export {
   type SpecVerificationFailure,
   type SpecVerifier,
   specSigningPayload,
+  specVersionProblem,
+  unboundEnvelopeProblem,
 } from './signing.js';
 export {
   type DataSource,

@@ -19,11 +19,17 @@ export type SpecSource = 'remote' | 'cache' | 'baseline';
  *
  * - `unavailable`: the store (or the device cache) could not be read.
  * - `not_found`: no active spec (or no such pinned version) in the store.
+ * - `unbound_envelope`: the envelope carries no signed name, platform or version (the
+ *   FactoredUI 0.5 format); it must be re-signed with `factoredui sign --name --platform
+ *   --version`.
  * - `malformed_envelope`, `hash_mismatch`, `unknown_key`, `bad_signature`,
  *   `dev_verifier_in_production`: the verifier refused the envelope.
  * - `verification_unavailable`: the verifier could not hash (no WebCrypto and no hash
  *   functions given), so nothing remote or cached was trusted; the cache entry is kept.
  * - `slot_mismatch`: the envelope was signed for another spec name or platform.
+ * - `version_mismatch`: the store (or the device cache) labels the envelope with a version
+ *   other than the one it was signed as (a string, `NaN`, a relabeled number), or a pinned
+ *   load got another version than it asked for.
  * - `renderer_too_old`: the spec's `renderer_min` is above this renderer's version.
  * - `invalid_spec`: the spec fails `validateSpec` (see `errors`).
  * - `rollback`: the remote version (or signing time) is older than the cached one, or the
@@ -35,6 +41,7 @@ export type SpecRejectionReason =
   | 'unavailable'
   | 'not_found'
   | 'slot_mismatch'
+  | 'version_mismatch'
   | 'renderer_too_old'
   | 'invalid_spec'
   | 'rollback'
@@ -56,7 +63,7 @@ export interface LoadedSpec {
   /** The spec to render: verified remote or cached, or the bundled baseline. */
   spec: Spec;
   source: SpecSource;
-  /** Store version of the spec; `null` for the baseline. */
+  /** The spec's signed version (never the store's label); `null` for the baseline. */
   version: number | null;
   /** The verified envelope; `null` for the baseline. */
   envelope: SignedSpecEnvelope | null;
@@ -102,9 +109,20 @@ const rejectWith = (
   return { ok: false, rejection };
 };
 
-/** Verification, slot, renderer and schema checks shared by remote and cached candidates. */
+/** A label that is a version number, or `undefined` (strings, NaN and the like are not). */
+const labelOf = (version: unknown): number | undefined =>
+  typeof version === 'number' && Number.isSafeInteger(version) ? version : undefined;
+
+const describeLabel = (version: unknown): string =>
+  typeof version === 'string' ? JSON.stringify(version) : String(version);
+
+/**
+ * Verification, slot, version, renderer and schema checks shared by remote and cached
+ * candidates. `candidate.version` is the label the store or cache put on it: it must equal the
+ * signed version, so nothing but the signer decides which version a spec is.
+ */
 async function check(
-  candidate: { version: number; envelope: SignedSpecEnvelope },
+  candidate: { version: unknown; envelope: SignedSpecEnvelope },
   source: SpecRejection['source'],
   options: LoadSpecOptions,
 ): Promise<Verdict> {
@@ -117,25 +135,42 @@ async function check(
       source,
       'malformed_envelope',
       `the verifier failed: ${cause instanceof Error ? cause.message : String(cause)}`,
-      version,
+      labelOf(version),
     );
   }
   if (!verification.ok)
-    return rejectWith(source, verification.reason, verification.message, version);
-  if (envelope.name !== undefined && envelope.name !== options.name) {
+    return rejectWith(source, verification.reason, verification.message, labelOf(version));
+  // The verifier checked that name, platform and version are present, well-formed and signed.
+  if (envelope.name !== options.name) {
     return rejectWith(
       source,
       'slot_mismatch',
       `signed for spec "${envelope.name}", not "${options.name}".`,
-      version,
+      envelope.version,
     );
   }
-  if (envelope.platform !== undefined && envelope.platform !== options.platform) {
+  if (envelope.platform !== options.platform) {
     return rejectWith(
       source,
       'slot_mismatch',
       `signed for platform "${envelope.platform}", not "${options.platform}".`,
-      version,
+      envelope.version,
+    );
+  }
+  if (version !== envelope.version) {
+    return rejectWith(
+      source,
+      'version_mismatch',
+      `labelled version ${describeLabel(version)} but signed as version ${envelope.version}; only the signed version is trusted.`,
+      envelope.version,
+    );
+  }
+  if (options.version !== undefined && envelope.version !== options.version) {
+    return rejectWith(
+      source,
+      'version_mismatch',
+      `version ${options.version} was asked for, but the envelope was signed as version ${envelope.version}.`,
+      envelope.version,
     );
   }
   const rendererVersion = options.rendererVersion ?? RENDERER_VERSION;
@@ -144,8 +179,8 @@ async function check(
     return rejectWith(
       source,
       'renderer_too_old',
-      `version ${version} needs renderer ${min}; this renderer is version ${rendererVersion}.`,
-      version,
+      `version ${envelope.version} needs renderer ${min}; this renderer is version ${rendererVersion}.`,
+      envelope.version,
     );
   }
   const validation = validateSpec(envelope.spec, { rendererVersion });
@@ -153,29 +188,36 @@ async function check(
     return rejectWith(
       source,
       'invalid_spec',
-      `version ${version} is not a valid spec: ${validation.errors
+      `version ${envelope.version} is not a valid spec: ${validation.errors
         .slice(0, 3)
         .map((e) => `${e.path}: ${e.message}`)
         .join('; ')}`,
-      version,
+      envelope.version,
       validation.errors,
     );
   }
   return { ok: true, keyId: verification.keyId };
 }
 
+/**
+ * Why a verified remote spec would lower the floor set by the verified cached one, or `null`.
+ * Both versions are the signed ones (`check` refused any other label), so nothing a store says
+ * can lower, raise or freeze the floor.
+ */
 function rollbackProblem(remote: StoredSpec, cached: CachedSpec, pinned: boolean): string | null {
-  if (remote.version === cached.version) {
+  const remoteVersion = remote.envelope.version;
+  const floor = cached.envelope.version;
+  if (remoteVersion === floor) {
     return remote.envelope.spec_hash === cached.envelope.spec_hash
       ? null
-      : `version ${remote.version} was already accepted with different content (hash ${cached.envelope.spec_hash}); a stored version must never change.`;
+      : `version ${remoteVersion} was already accepted with different content (hash ${cached.envelope.spec_hash}); a stored version must never change.`;
   }
   if (pinned) return null;
-  if (remote.version < cached.version) {
-    return `remote version ${remote.version} is older than the cached version ${cached.version}; to roll back, re-sign the old spec and publish it as a new version.`;
+  if (remoteVersion < floor) {
+    return `remote version ${remoteVersion} is older than version ${floor}, already accepted on this device; to roll back, re-sign the old spec as a new version and publish it.`;
   }
   if (Date.parse(remote.envelope.signed_at) < Date.parse(cached.envelope.signed_at)) {
-    return `remote version ${remote.version} was signed at ${remote.envelope.signed_at}, before the cached version ${cached.version} (${cached.envelope.signed_at}).`;
+    return `remote version ${remoteVersion} was signed at ${remote.envelope.signed_at}, before version ${floor} (${cached.envelope.signed_at}).`;
   }
   return null;
 }
@@ -190,7 +232,7 @@ function fromCache(
   return {
     spec: cached.envelope.spec as unknown as Spec,
     source: 'cache',
-    version: cached.version,
+    version: cached.envelope.version,
     envelope: cached.envelope,
     keyId: cached.keyId,
     rejections,
@@ -261,9 +303,11 @@ function normalizeArgs(args: unknown[]): LoadSpecOptions {
 /**
  * Loads the spec to render for (name, platform): the store's active version if it verifies,
  * else the last version this device accepted, else the bundled baseline. It **fails closed**:
- * a bad hash, bad signature, unknown key, spec signed for another slot, too-new
- * `renderer_min`, invalid spec, or a version older than the cached one (rollback) is never
- * rendered, and each reason is returned in `rejections`. Never throws for remote or cache
+ * an unbound envelope, a bad hash, bad signature, unknown key, spec signed for another slot,
+ * a version label that differs from the signed version, too-new `renderer_min`, invalid spec,
+ * or a signed version older than the cached one (rollback) is never rendered, and each reason
+ * is returned in `rejections`. The rollback floor is the signed version of the last accepted
+ * envelope, so a store cannot lower or freeze it. Never throws for remote or cache
  * problems; throws `invalid_input` when the baseline itself is invalid.
  *
  * @example
@@ -337,16 +381,16 @@ export async function loadSpec(...args: unknown[]): Promise<LoadedSpec> {
         source: 'remote',
         reason: 'rollback',
         message: rollback,
-        version: remote.version,
+        version: remote.envelope.version,
       });
     else {
-      if (storage && (!cached || cached.version !== remote.version)) {
+      if (storage && (!cached || cached.envelope.version !== remote.envelope.version)) {
         try {
           await storage.save(
             {
               name,
               platform,
-              version: remote.version,
+              version: remote.envelope.version,
               envelope: remote.envelope,
               acceptedAt: new Date().toISOString(),
             },
@@ -357,14 +401,14 @@ export async function loadSpec(...args: unknown[]): Promise<LoadedSpec> {
             source: 'cache',
             reason: 'cache_write_failed',
             message: `the accepted spec could not be cached: ${messageOf(cause)}`,
-            version: remote.version,
+            version: remote.envelope.version,
           });
         }
       }
       return {
         spec: remote.envelope.spec as unknown as Spec,
         source: 'remote',
-        version: remote.version,
+        version: remote.envelope.version,
         envelope: remote.envelope,
         keyId: verdict.keyId,
         rejections: [...rejections, ...cacheRejections],

@@ -22,15 +22,37 @@ export interface PublishSpecOptions {
 }
 
 /**
- * Checks a signed spec the way clients will (shape, slot, signature when a verifier is given,
- * `validateSpec`), then saves it as a new version and activates it. Needs a service-role
- * store. Throws `invalid_input` (malformed envelope, wrong slot, invalid spec) or
- * `verification_failed` (hash, key or signature), and stores nothing in that case.
+ * The version to sign the next spec of (name, platform) as: one above the highest saved
+ * version, or 1. Read it with a service store right before signing; if another publisher
+ * saves in between, `saveSpec` refuses the stale version with `conflict`.
  *
  * @example
  * ```ts
- * const envelope = await signer.sign(spec, { name: 'promo', platform: 'web' });
- * const stored = await publishSpec(serviceStore, { name: 'promo', platform: 'web', envelope, verifier });
+ * const version = await nextSpecVersion(serviceStore, { name: 'promo', platform: 'web' });
+ * const envelope = await signer.sign(spec, { name: 'promo', platform: 'web', version });
+ * ```
+ */
+export async function nextSpecVersion(
+  store: FactoredStore,
+  slot: { name: string; platform: Platform },
+): Promise<number> {
+  assertSpecSlot(slot.name, slot.platform);
+  const versions = await store.listSpecVersions({ name: slot.name, platform: slot.platform });
+  return versions.reduce((max, stored) => Math.max(max, stored.version), 0) + 1;
+}
+
+/**
+ * Checks a signed spec the way clients will (shape, slot and version binding, signature when
+ * a verifier is given, `validateSpec`), then saves it under its signed version and activates
+ * it. Needs a service-role store. Throws `invalid_input` (malformed or unbound envelope, wrong
+ * slot, invalid spec), `verification_failed` (hash, key or signature) or `conflict` (the
+ * signed version is not above the saved ones), and stores nothing in that case.
+ *
+ * @example
+ * ```ts
+ * const slot = { name: 'promo', platform: 'web' } as const;
+ * const envelope = await signer.sign(spec, { ...slot, version: await nextSpecVersion(serviceStore, slot) });
+ * const stored = await publishSpec(serviceStore, { ...slot, envelope, verifier });
  * ```
  */
 export async function publishSpec(
@@ -41,12 +63,12 @@ export async function publishSpec(
   assertSpecSlot(name, platform);
   const problem = envelopeProblem(envelope);
   if (problem) throw new FactoredError('invalid_input', `publishSpec: ${problem}.`);
-  if (envelope.name !== undefined && envelope.name !== name)
+  if (envelope.name !== name)
     throw new FactoredError(
       'invalid_input',
       `publishSpec: the envelope was signed for spec "${envelope.name}", not "${name}"; sign it for this name.`,
     );
-  if (envelope.platform !== undefined && envelope.platform !== platform)
+  if (envelope.platform !== platform)
     throw new FactoredError(
       'invalid_input',
       `publishSpec: the envelope was signed for platform "${envelope.platform}", not "${platform}".`,

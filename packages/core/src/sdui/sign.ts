@@ -3,6 +3,7 @@ import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import type { Platform } from '../capture/types.js';
 import { FactoredError } from '../errors.js';
+import { jsonLimitProblem } from '../limits.js';
 import type { JsonObject } from '../util/json.js';
 import { type TimeInput, toIsoString } from '../util/time.js';
 import {
@@ -14,8 +15,10 @@ import {
   type SpecSigningFields,
   type SpecVerifier,
   specSigningPayload,
+  specVersionProblem,
 } from './canonical.js';
 import type { SignedSpecEnvelope, Spec } from './types.js';
+import { assertSpecSlot } from './validate.js';
 
 /**
  * Signing (server, CI, the `factoredui sign` CLI), the synchronous {@link hashSpec} and the
@@ -64,12 +67,22 @@ export function getEd25519PublicKey(privateKey: string | Uint8Array): string {
   return bytesToHex(ed.getPublicKey(decodeKey(privateKey, 32, 'An Ed25519 private key')));
 }
 
-/** Options of {@link SpecSigner.sign}. */
+/**
+ * Options of {@link SpecSigner.sign}: the slot and version the signature is bound to. All
+ * three are required: an envelope that does not say where and as which version it may be
+ * served could be replayed in any slot or relabeled by the store.
+ */
 export interface SignSpecOptions {
-  /** Bind the signature to this spec name: loaders refuse it under another name. */
-  name?: string;
-  /** Bind the signature to this platform. */
-  platform?: Platform;
+  /** The spec name (slot): loaders refuse it under another name. */
+  name: string;
+  /** The platform: loaders refuse it on another platform. */
+  platform: Platform;
+  /**
+   * The version, an integer from 1 to `LIMITS.specVersionMax`, above every version already
+   * saved for (name, platform) (see `nextSpecVersion`). The store saves it under exactly this
+   * version, and clients never accept a lower one after seeing it.
+   */
+  version: number;
   /** The signing time (default now). */
   signedAt?: TimeInput;
 }
@@ -80,9 +93,11 @@ export interface SpecSigner {
   readonly keyId: string;
   /**
    * Hashes and signs `spec` (a typed {@link Spec} or plain JSON; validate it first with
-   * `validateSpec`). Throws `invalid_input` when it is not plain JSON.
+   * `validateSpec`) for the slot and version in `options`. Throws `invalid_input` when it is
+   * not plain JSON, breaks `LIMITS.specBytes` / `LIMITS.jsonDepth`, or when the name,
+   * platform or version is missing or malformed.
    */
-  sign(spec: Spec | JsonObject, options?: SignSpecOptions): Promise<SignedSpecEnvelope>;
+  sign(spec: Spec | JsonObject, options: SignSpecOptions): Promise<SignedSpecEnvelope>;
 }
 
 /** Options of {@link createEd25519Signer}. */
@@ -93,15 +108,35 @@ export interface Ed25519SignerOptions {
   keyId: string;
 }
 
-function envelopeFields(spec: Spec | JsonObject, keyId: string, options: SignSpecOptions) {
-  const fields: SpecSigningFields = {
+function envelopeFields(
+  spec: Spec | JsonObject,
+  keyId: string,
+  options: SignSpecOptions | undefined,
+): SpecSigningFields {
+  if (typeof options !== 'object' || options === null)
+    throw new FactoredError(
+      'invalid_input',
+      'sign(spec, { name, platform, version }): an envelope must be bound to a slot and a version.',
+    );
+  assertSpecSlot(options.name, options.platform);
+  const versionProblem = specVersionProblem(options.version);
+  if (versionProblem)
+    throw new FactoredError('invalid_input', `sign: ${versionProblem}.`, {
+      details: { field: 'version' },
+    });
+  const tooLarge = jsonLimitProblem(spec, 'the spec', 'specBytes');
+  if (tooLarge)
+    throw new FactoredError('invalid_input', `sign: ${tooLarge}.`, {
+      details: { field: 'spec' },
+    });
+  return {
     spec_hash: hashSpec(spec),
     signed_at: toIsoString(options.signedAt ?? Date.now(), 'signedAt'),
     key_id: keyId,
+    name: options.name,
+    platform: options.platform,
+    version: options.version,
   };
-  if (options.name !== undefined) fields.name = options.name;
-  if (options.platform !== undefined) fields.platform = options.platform;
-  return fields;
 }
 
 /**
@@ -111,7 +146,7 @@ function envelopeFields(spec: Spec | JsonObject, keyId: string, options: SignSpe
  * @example
  * ```ts
  * const signer = createEd25519Signer({ privateKey: process.env.SPEC_KEY!, keyId: '2026-01' });
- * const envelope = await signer.sign(spec, { name: 'checkout-banner', platform: 'web' });
+ * const envelope = await signer.sign(spec, { name: 'checkout-banner', platform: 'web', version: 3 });
  * ```
  */
 export function createEd25519Signer(options: Ed25519SignerOptions): SpecSigner;
@@ -133,7 +168,7 @@ export function createEd25519Signer(
   const keyId = options.keyId;
   return {
     keyId,
-    async sign(spec, signOptions = {}) {
+    async sign(spec, signOptions) {
       const fields = envelopeFields(spec, keyId, signOptions);
       const signature = bytesToHex(ed.sign(specSigningPayload(fields), secret));
       return { spec: structuredClone(spec) as JsonObject, ...fields, signature };
@@ -179,7 +214,7 @@ export const devSignatureVerifier: SpecVerifier = {
 export function createDevSpecSigner(): SpecSigner {
   return {
     keyId: DEV_KEY_ID,
-    async sign(spec, options = {}) {
+    async sign(spec, options) {
       const fields = envelopeFields(spec, DEV_KEY_ID, options);
       return { spec: structuredClone(spec) as JsonObject, ...fields, signature: 'unsigned' };
     },

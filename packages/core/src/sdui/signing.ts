@@ -14,6 +14,8 @@ export {
   type SpecVerificationFailure,
   type SpecVerifier,
   specSigningPayload,
+  specVersionProblem,
+  unboundEnvelopeProblem,
 } from './canonical.js';
 export {
   createDevSpecSigner,

@@ -142,15 +142,17 @@ export interface Spec {
  * A signed spec as stored and transported.
  *
  * What is signed: the UTF-8 bytes of the RFC 8785 canonical JSON of
- * `{ domain: "factoredui.spec.v1", spec_hash, signed_at, key_id, name?, platform? }`
- * (see `specSigningPayload`). So the signature covers the content (through its hash), the
- * signing time and key, and, when present, which slot the spec is for: none of them can be
- * swapped without invalidating it. Hashes and signatures are lowercase hex.
+ * `{ domain: "factoredui.spec.v2", spec_hash, signed_at, key_id, name, platform, version }`
+ * (see `specSigningPayload`). So the signature covers the content (through its hash, which
+ * includes `renderer_min`), the signing time and key, the slot (name and platform) and the
+ * version: none of them can be swapped without invalidating it. An envelope without a slot
+ * or version ("unbound", as FactoredUI 0.5 wrote them) is invalid. Hashes and signatures are
+ * lowercase hex.
  */
 export interface SignedSpecEnvelope {
   /** The spec as JSON. Kept as plain JSON so a store may hold formats newer than this code. */
   spec: JsonObject;
-  /** Hex SHA-256 of the RFC 8785 canonical JSON of `spec`. */
+  /** Hex SHA-256 of the RFC 8785 canonical JSON of `spec` (so `renderer_min` is signed too). */
   spec_hash: string;
   /** Hex Ed25519 signature (64 bytes) of the signing payload. */
   signature: string;
@@ -158,17 +160,23 @@ export interface SignedSpecEnvelope {
   signed_at: string;
   /** Which key signed it; verifiers look the public key up by this id (key rotation). */
   key_id: string;
-  /** The spec name it was signed for; when present, loaders refuse it under another name. */
-  name?: string;
-  /** The platform it was signed for; when present, loaders refuse it on another platform. */
-  platform?: Platform;
+  /** The spec name (slot) it was signed for. Signed; loaders refuse it under another name. */
+  name: string;
+  /** The platform it was signed for. Signed; loaders refuse it on another platform. */
+  platform: Platform;
+  /**
+   * The version it was signed as: an integer from 1 to `LIMITS.specVersionMax`. Signed; the
+   * store saves it under exactly this version, and clients take their rollback floor from it,
+   * never from the store's label.
+   */
+  version: number;
 }
 
 /** A stored spec version. Immutable once saved. */
 export interface StoredSpec {
   name: string;
   platform: Platform;
-  /** 1, 2, 3... per (name, platform), assigned by the store on save. */
+  /** The envelope's signed version (increasing per (name, platform); gaps allowed). */
   version: number;
   envelope: SignedSpecEnvelope;
   /** When the version was saved, ISO 8601 UTC. */

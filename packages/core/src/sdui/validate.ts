@@ -1,4 +1,5 @@
 import { FactoredError } from '../errors.js';
+import { jsonLimitProblem, LIMITS } from '../limits.js';
 import { isBindingRef, isValidTemplate } from './bindings.js';
 import {
   COMMON_PROPS,
@@ -35,7 +36,8 @@ export type SpecErrorCode =
   | 'unexpected_item_template'
   | 'invalid_action'
   | 'missing_action_name'
-  | 'tabs_mismatch';
+  | 'tabs_mismatch'
+  | 'too_large';
 
 /**
  * Rules that look across the tree and that JSON Schema cannot state: unique ids, nesting
@@ -46,6 +48,7 @@ export const TREE_RULES: readonly SpecErrorCode[] = [
   'duplicate_id',
   'depth_exceeded',
   'tabs_mismatch',
+  'too_large',
 ];
 
 /** One problem of a spec. */
@@ -545,6 +548,12 @@ export function validateSpec(
     );
     return { valid: false, errors: c.errors };
   }
+  // Before any recursive walk: a spec nested 10,000 deep must be refused, not overflow a stack.
+  const tooLarge = jsonLimitProblem(spec, 'the spec', 'specBytes');
+  if (tooLarge) {
+    c.add('too_large', '', `${tooLarge}.`);
+    return { valid: false, errors: c.errors };
+  }
   for (const key of Object.keys(spec)) {
     if (!SPEC_FIELDS.has(key))
       c.add(
@@ -603,8 +612,8 @@ export function assertValidSpec(
   });
 }
 
-const SPEC_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$/;
-const PLATFORM = /^[A-Za-z0-9_-]{1,32}$/;
+const SPEC_NAME = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,${LIMITS.specNameChars - 1}}$`);
+const PLATFORM = new RegExp(`^[A-Za-z0-9_-]{1,${LIMITS.platformChars}}$`);
 
 /**
  * Why `name` cannot name a spec, or `null`: 1 to 128 letters, digits and `_ . : / -`, starting

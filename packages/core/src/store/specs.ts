@@ -7,20 +7,29 @@ import type { SignedSpecEnvelope, StoredSpec } from '../sdui/types.js';
  * Rules every store follows (the conformance suite checks them):
  * - `saveSpec` and `activateSpec` need the service role (`unauthorized` otherwise); any
  *   authenticated store (user or service) reads.
- * - Versions are 1, 2, 3... per (name, platform), assigned by the store, never reused; a saved
- *   version is never modified. Saving does not activate.
+ * - The version is the envelope's **signed** `version`: the store saves the envelope under
+ *   exactly that version, which must be above every version already saved for (name,
+ *   platform) (`conflict` otherwise; gaps are allowed). A saved version is never modified.
+ *   Saving does not activate.
+ * - The envelope must be bound to the slot it is saved in: its signed `name` and `platform`
+ *   equal the input's (`invalid_input` otherwise), and unbound envelopes (no signed name,
+ *   platform or version) are refused with `invalid_input`.
  * - The envelope is returned equal as JSON to what was saved (key order may differ: verifiers
  *   hash the canonical JSON, so a database that re-orders keys is fine; values, including
  *   number precision and strings, must round-trip exactly).
- * - The store checks the envelope's shape (`envelopeProblem` from core) and the name
- *   (`specNameProblem`), throwing `invalid_input`; it does not verify hashes or signatures:
+ * - The store checks the envelope's shape and limits (`envelopeProblem` from core: size,
+ *   depth, field formats) and the name (`specNameProblem`), throwing `invalid_input`; it does
+ *   not verify hashes or signatures:
  *   clients do that when they load a spec, so a compromised store cannot make them render
  *   an unsigned spec.
  * - Each save or activation publishes a change on the `specs` topic with the spec name as
  *   `key`, when the store has realtime.
  */
 export interface SpecCapability {
-  /** Stores a new immutable version (previous max + 1, starting at 1). Service role. */
+  /**
+   * Stores a new immutable version under the envelope's signed version, which must be above
+   * every saved version of (name, platform). Service role.
+   */
   saveSpec(input: {
     name: string;
     platform: Platform;

@@ -18,6 +18,7 @@ import { captureConformance } from './suites/capture.js';
 import { experimentsConformance } from './suites/experiments.js';
 import { factorsConformance } from './suites/factors.js';
 import { governanceConformance } from './suites/governance.js';
+import { limitsConformance } from './suites/limits.js';
 import { specsConformance } from './suites/specs.js';
 
 export {
@@ -34,6 +35,7 @@ export function runStoreConformanceSuite(options: ConformanceOptions): void {
   describe(`FactoredStore conformance: ${options.name}`, () => {
     const ctx = useHarness(options);
     captureConformance(ctx);
+    limitsConformance(ctx);
     factorsConformance(ctx);
     experimentsConformance(ctx);
     governanceConformance(ctx);

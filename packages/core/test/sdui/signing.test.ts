@@ -27,6 +27,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 const RFC_SECRET = '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60';
 const RFC_PUBLIC = 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a';
 
+const SLOT = { name: 'greeting', platform: 'web', version: 1 } as const;
+
 const SPEC = {
   spec_version: 1,
   renderer_min: 1,
@@ -44,6 +46,10 @@ function reorderKeys(value: unknown): unknown {
     );
   return value;
 }
+
+// The published vector: RFC 8032 TEST 1 key over the payload below; verified with node:crypto.
+const VECTOR_SIGNATURE =
+  'f415f58c2d33ed0c649923365cc7108d38a522565e4bbb886d4d0a097aa6f51adce714bafaf1e676b0b8a8e1657a62a4e51fbdd18d6ec44ff7685b9ec2d16604';
 
 describe('canonical JSON (RFC 8785)', () => {
   it('matches the RFC 8785 section 3.2.2 example', () => {
@@ -99,18 +105,14 @@ describe('Ed25519 signing', () => {
       renderer_min: 1,
       root: { id: 'hello', type: 'text', props: { content: 'Hi' } },
     };
-    const envelope = await createEd25519Signer({ privateKey, keyId: 'k1' }).sign(typed);
+    const envelope = await createEd25519Signer({ privateKey, keyId: 'k1' }).sign(typed, SLOT);
     const verifier = createEd25519Verifier({ k1: publicKey });
     await expect(verifier.verify(envelope)).resolves.toMatchObject({ ok: true });
   });
 
   it('reproduces the published test vector (cross-checked with OpenSSL through node:crypto)', async () => {
     const signer = createEd25519Signer({ privateKey: RFC_SECRET, keyId: 'rfc8032-test1' });
-    const envelope = await signer.sign(SPEC, {
-      name: 'greeting',
-      platform: 'web',
-      signedAt: '2026-01-01T00:00:00.000Z',
-    });
+    const envelope = await signer.sign(SPEC, { ...SLOT, signedAt: '2026-01-01T00:00:00.000Z' });
     expect(envelope).toEqual({
       spec: SPEC,
       spec_hash: 'fd0e782fe7927ef366e8275204821f49eb09c8969d86c2273ffc77b5076a659e',
@@ -118,11 +120,11 @@ describe('Ed25519 signing', () => {
       key_id: 'rfc8032-test1',
       name: 'greeting',
       platform: 'web',
-      signature:
-        'c26561e3283bdb0e2c481a6f5be05da6f8d1c7b014fa5e69595b4c8f4b732a99bd82b80808f436d2b971b167de42204b4cc5b9cbc22961ac10e0f62a98d9a404',
+      version: 1,
+      signature: VECTOR_SIGNATURE,
     });
     expect(new TextDecoder().decode(specSigningPayload(envelope))).toBe(
-      '{"domain":"factoredui.spec.v1","key_id":"rfc8032-test1","name":"greeting","platform":"web","signed_at":"2026-01-01T00:00:00.000Z","spec_hash":"fd0e782fe7927ef366e8275204821f49eb09c8969d86c2273ffc77b5076a659e"}',
+      '{"domain":"factoredui.spec.v2","key_id":"rfc8032-test1","name":"greeting","platform":"web","signed_at":"2026-01-01T00:00:00.000Z","spec_hash":"fd0e782fe7927ef366e8275204821f49eb09c8969d86c2273ffc77b5076a659e","version":1}',
     );
     const publicKey = createPublicKey({
       key: Buffer.concat([
@@ -155,6 +157,7 @@ describe('Ed25519 signing', () => {
       spec_hash: hashSpec(SPEC),
       signed_at: '2026-02-02T00:00:00.000Z',
       key_id: 'k',
+      ...SLOT,
     };
     const signature = nodeSign(null, specSigningPayload(fields), privateKey).toString('hex');
     const verifier = createEd25519Verifier({ k: RFC_PUBLIC });
@@ -171,7 +174,7 @@ describe('Ed25519 signing', () => {
     expect(getEd25519PublicKey(b64)).toBe(RFC_PUBLIC);
     expect(getEd25519PublicKey(`${b64}=`)).toBe(RFC_PUBLIC);
     expect(getEd25519PublicKey(hexToBytes(RFC_SECRET))).toBe(RFC_PUBLIC);
-    const envelope = await createEd25519Signer(b64, 'b64').sign(SPEC);
+    const envelope = await createEd25519Signer(b64, 'b64').sign(SPEC, SLOT);
     const verifier = createEd25519Verifier([
       { keyId: 'b64', publicKey: bytesToBase64url(hexToBytes(RFC_PUBLIC)) },
     ]);
@@ -199,7 +202,7 @@ describe('Ed25519 signing', () => {
 describe('verification', () => {
   const signer = createEd25519Signer({ privateKey: RFC_SECRET, keyId: 'old' });
   const verifier = createEd25519Verifier({ old: RFC_PUBLIC });
-  const sign = () => signer.sign(SPEC, { name: 'greeting', signedAt: '2026-01-01T00:00:00Z' });
+  const sign = () => signer.sign(SPEC, { ...SLOT, signedAt: '2026-01-01T00:00:00Z' });
 
   it('accepts an envelope whose spec keys were re-ordered by a database', async () => {
     const envelope = await sign();
@@ -224,7 +227,7 @@ describe('verification', () => {
     });
   });
 
-  it('rejects swapped signed fields: signed_at, key_id, name, platform', async () => {
+  it('rejects swapped signed fields: signed_at, key_id, name, platform, version', async () => {
     const envelope = await sign();
     const other = createEd25519Verifier({ old: RFC_PUBLIC, other: RFC_PUBLIC });
     for (const swap of [
@@ -232,17 +235,64 @@ describe('verification', () => {
       { key_id: 'other' },
       { name: 'checkout' },
       { platform: 'ios' },
+      { version: 2 },
+      { version: 2e9 },
     ]) {
       expect(await other.verify({ ...envelope, ...swap }), JSON.stringify(swap)).toMatchObject({
         ok: false,
         reason: 'bad_signature',
       });
     }
-    const { name: _dropped, ...withoutName } = envelope;
-    expect(await verifier.verify(withoutName)).toMatchObject({
-      ok: false,
-      reason: 'bad_signature',
+  });
+
+  it('signs renderer_min: changing it breaks the hash, re-hashing breaks the signature', async () => {
+    const envelope = await sign();
+    const newer = { ...SPEC, renderer_min: 99 };
+    expect(await verifier.verify({ ...envelope, spec: newer })).toMatchObject({
+      reason: 'hash_mismatch',
     });
+    expect(
+      await verifier.verify({ ...envelope, spec: newer, spec_hash: hashSpec(newer) }),
+    ).toMatchObject({ reason: 'bad_signature' });
+  });
+
+  it('refuses an unbound envelope (no signed name, platform or version) before its signature', async () => {
+    const envelope = await sign();
+    const { name: _n, platform: _p, version: _v, ...unbound } = envelope;
+    for (const bad of [unbound, { ...unbound, name: 'greeting' }, { ...envelope, version: null }]) {
+      const result = await verifier.verify(bad);
+      expect(result).toMatchObject({ ok: false, reason: 'unbound_envelope' });
+      if (!result.ok) expect(result.message).toContain('factoredui sign');
+    }
+  });
+
+  it('refuses versions that are not integers from 1 to LIMITS.specVersionMax', async () => {
+    const envelope = await sign();
+    for (const version of ['1', Number.NaN, 1.5, 0, -1, 2_147_483_648, Number.POSITIVE_INFINITY]) {
+      expect(await verifier.verify({ ...envelope, version }), String(version)).toMatchObject({
+        ok: false,
+        reason: 'malformed_envelope',
+      });
+    }
+  });
+
+  it('the signer requires a slot and a positive integer version', async () => {
+    const sign = (options: unknown) => signer.sign(SPEC, options as typeof SLOT);
+    for (const options of [
+      undefined,
+      {},
+      { name: 'greeting', platform: 'web' },
+      { name: 'greeting', version: 1 },
+      { platform: 'web', version: 1 },
+      { ...SLOT, version: '2' },
+      { ...SLOT, version: 0 },
+      { ...SLOT, version: 1.5 },
+      { ...SLOT, name: 'bad name!' },
+    ]) {
+      await expect(sign(options), JSON.stringify(options)).rejects.toMatchObject({
+        code: 'invalid_input',
+      });
+    }
   });
 
   it('rejects a signature from a key it does not trust, and unknown key ids', async () => {
@@ -250,12 +300,12 @@ describe('verification', () => {
     const forged = await createEd25519Signer({
       privateKey: stranger.privateKey,
       keyId: 'old',
-    }).sign(SPEC);
+    }).sign(SPEC, SLOT);
     expect(await verifier.verify(forged)).toMatchObject({ ok: false, reason: 'bad_signature' });
     const unknown = await createEd25519Signer({
       privateKey: stranger.privateKey,
       keyId: 'new',
-    }).sign(SPEC);
+    }).sign(SPEC, SLOT);
     const result = await verifier.verify(unknown);
     expect(result).toMatchObject({ ok: false, reason: 'unknown_key' });
     if (!result.ok) expect(result.message).toContain('"new"');
@@ -266,6 +316,7 @@ describe('verification', () => {
     const rotated = createEd25519Verifier({ old: RFC_PUBLIC, '2026-02': next.publicKey });
     const byNew = await createEd25519Signer({ privateKey: next.privateKey, keyId: '2026-02' }).sign(
       SPEC,
+      SLOT,
     );
     expect(await rotated.verify(await sign())).toEqual({ ok: true, keyId: 'old' });
     expect(await rotated.verify(byNew)).toEqual({ ok: true, keyId: '2026-02' });
@@ -297,9 +348,10 @@ describe('hashing: WebCrypto or injected hash functions', () => {
   });
 
   const cases = async () => {
-    const envelope = await createEd25519Signer({ privateKey: RFC_SECRET, keyId: 'k' }).sign(SPEC, {
-      name: 'greeting',
-    });
+    const envelope = await createEd25519Signer({ privateKey: RFC_SECRET, keyId: 'k' }).sign(
+      SPEC,
+      SLOT,
+    );
     const changed = { ...SPEC, renderer_min: 2 };
     return [
       envelope,
@@ -381,7 +433,7 @@ describe('development signer and verifier', () => {
 
   it('accepts dev-signed specs when not in production, still checking the hash', async () => {
     vi.stubEnv('NODE_ENV', 'development');
-    const envelope = await createDevSpecSigner().sign(SPEC);
+    const envelope = await createDevSpecSigner().sign(SPEC, SLOT);
     expect(await devSignatureVerifier.verify(envelope)).toEqual({ ok: true, keyId: 'dev' });
     expect(
       await devSignatureVerifier.verify({ ...envelope, spec: { ...SPEC, renderer_min: 2 } }),
@@ -395,7 +447,10 @@ describe('development signer and verifier', () => {
 
   it('refuses to verify anything when NODE_ENV is production', async () => {
     vi.stubEnv('NODE_ENV', 'production');
-    const envelope = await createEd25519Signer({ privateKey: RFC_SECRET, keyId: 'k' }).sign(SPEC);
+    const envelope = await createEd25519Signer({ privateKey: RFC_SECRET, keyId: 'k' }).sign(
+      SPEC,
+      SLOT,
+    );
     expect(await devSignatureVerifier.verify(envelope)).toMatchObject({
       ok: false,
       reason: 'dev_verifier_in_production',

@@ -69,7 +69,14 @@ describe('validateSpec', () => {
     let node: Record<string, unknown> = { id: 'leaf', type: 'spacer' };
     for (let d = 0; d < 50_000; d++) node = { id: `c${d}`, type: 'column', children: [node] };
     const result = validateSpec({ spec_version: 1, renderer_min: 1, root: node });
-    expect(result.errors.map((e) => e.code)).toEqual(['depth_exceeded']);
+    // Refused by the JSON limits (LIMITS.jsonDepth) before any recursive walk.
+    expect(result.errors.map((e) => e.code)).toEqual(['too_large']);
+    expect(result.errors[0]?.message).toContain('levels deep; the limit is 64');
+    // Within the JSON limits, the node depth rule still applies.
+    let shallow: Record<string, unknown> = { id: 'leaf', type: 'spacer' };
+    for (let d = 0; d < 25; d++) shallow = { id: `c${d}`, type: 'column', children: [shallow] };
+    const nodes = validateSpec({ spec_version: 1, renderer_min: 1, root: shallow });
+    expect(nodes.errors.map((e) => e.code)).toEqual(['depth_exceeded']);
   });
 
   it('checks renderer_min against the renderer version given', () => {

@@ -50,16 +50,29 @@ export function specsCapability({ db, access: getAccess }: MemoryContext): SpecC
       assertSpecSlot(name, platform);
       const problem = envelopeProblem(envelope);
       if (problem) throw new FactoredError('invalid_input', `saveSpec: ${problem}.`);
+      if (envelope.name !== name || envelope.platform !== platform)
+        throw new FactoredError(
+          'invalid_input',
+          `saveSpec: the envelope is signed for "${envelope.name}" (${envelope.platform}), not "${name}" (${platform}); a store never relabels a spec.`,
+        );
+      const version = envelope.version;
       return clone(
         db.write(
           'specs',
           (tables) => {
             const slot = key(name, platform);
             const versions = tables.specs.get(slot) ?? [];
+            const latest = versions.at(-1)?.version ?? 0;
+            if (version <= latest)
+              throw new FactoredError(
+                'conflict',
+                `saveSpec: "${name}" (${platform}) already has version ${latest}; sign the spec as version ${latest + 1} or higher.`,
+                { details: { latestVersion: latest } },
+              );
             const stored: StoredSpec = {
               name,
               platform,
-              version: (versions.at(-1)?.version ?? 0) + 1,
+              version,
               envelope: clone(envelope),
               createdAt: new Date().toISOString(),
             };

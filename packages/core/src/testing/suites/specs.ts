@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FactoredError } from '../../errors.js';
+import { LIMITS } from '../../limits.js';
 import { createEd25519Signer, createEd25519Verifier, hashSpec } from '../../sdui/signing.js';
 import type { SignedSpecEnvelope } from '../../sdui/types.js';
 import type { JsonObject } from '../../util/json.js';
@@ -50,34 +51,44 @@ function trickySpec(label: string): JsonObject {
   };
 }
 
-async function signed(label: string, name = 'home', platform = 'web'): Promise<SignedSpecEnvelope> {
-  return signer.sign(trickySpec(label), { name, platform, signedAt: '2026-01-05T10:00:00.000Z' });
+async function signed(
+  label: string,
+  version: number,
+  name = 'home',
+  platform = 'web',
+): Promise<SignedSpecEnvelope> {
+  return signer.sign(trickySpec(label), {
+    name,
+    platform,
+    version,
+    signedAt: '2026-01-05T10:00:00.000Z',
+  });
 }
 
 /** Specs capability conformance. */
 export function specsConformance(ctx: SuiteContext): void {
   describe('specs', () => {
-    it('saves immutable versions numbered 1, 2, 3 per (name, platform)', async () => {
+    it('saves immutable versions under their signed version, per (name, platform)', async () => {
       const store = await ctx.service();
       const first = await store.saveSpec({
         name: 'home',
         platform: 'web',
-        envelope: await signed('a'),
+        envelope: await signed('a', 1),
       });
       const second = await store.saveSpec({
         name: 'home',
         platform: 'web',
-        envelope: await signed('b'),
+        envelope: await signed('b', 2),
       });
       const ios = await store.saveSpec({
         name: 'home',
         platform: 'ios',
-        envelope: await signed('c', 'home', 'ios'),
+        envelope: await signed('c', 1, 'home', 'ios'),
       });
       const other = await store.saveSpec({
         name: 'promo',
         platform: 'web',
-        envelope: await signed('d', 'promo'),
+        envelope: await signed('d', 1, 'promo'),
       });
       expect([first.version, second.version, ios.version, other.version]).toEqual([1, 2, 1, 1]);
       expect(first).toMatchObject({ name: 'home', platform: 'web', version: 1 });
@@ -89,7 +100,7 @@ export function specsConformance(ctx: SuiteContext): void {
 
     it('keeps the envelope equal as JSON, so its hash and signature still verify', async () => {
       const store = await ctx.service();
-      const envelope = await signed('round-trip');
+      const envelope = await signed('round-trip', 1);
       const saved = await store.saveSpec({ name: 'home', platform: 'web', envelope });
       await store.activateSpec({ name: 'home', platform: 'web', version: saved.version });
       const user = await ctx.user(TEST_USERS.alice);
@@ -105,26 +116,48 @@ export function specsConformance(ctx: SuiteContext): void {
       expect(await verifier.verify(byVersion.envelope)).toEqual({ ok: true, keyId: 'conformance' });
     });
 
-    it('numbers concurrent saves without gaps or duplicates', async () => {
+    it('concurrent saves of one signed version store it once; the others conflict', async () => {
       const store = await ctx.service();
-      const envelopes = await Promise.all([1, 2, 3, 4, 5].map((n) => signed(`c${n}`)));
-      const saved = await Promise.all(
+      const envelopes = await Promise.all([1, 2, 3, 4, 5].map((n) => signed(`c${n}`, 1)));
+      const outcomes = await Promise.allSettled(
         envelopes.map((envelope) => store.saveSpec({ name: 'home', platform: 'web', envelope })),
       );
-      expect(saved.map((s) => s.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
-      const versions = await store.listSpecVersions({ name: 'home', platform: 'web' });
-      expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5]);
-      for (const stored of saved) {
-        const again = versions.find((v) => v.version === stored.version);
-        expect(again?.envelope.spec_hash).toBe(stored.envelope.spec_hash);
+      const saved = outcomes.filter((o) => o.status === 'fulfilled');
+      expect(saved).toHaveLength(1);
+      for (const outcome of outcomes) {
+        if (outcome.status === 'rejected')
+          expect(outcome.reason).toMatchObject({ code: 'conflict' });
       }
+      const versions = await store.listSpecVersions({ name: 'home', platform: 'web' });
+      expect(versions.map((v) => v.version)).toEqual([1]);
+    });
+
+    it('refuses a version that is not above the saved ones (conflict); gaps are allowed', async () => {
+      const store = await ctx.service();
+      await store.saveSpec({ name: 'home', platform: 'web', envelope: await signed('a', 3) });
+      await expectCode(
+        store.saveSpec({ name: 'home', platform: 'web', envelope: await signed('b', 3) }),
+        'conflict',
+      );
+      await expectCode(
+        store.saveSpec({ name: 'home', platform: 'web', envelope: await signed('b', 2) }),
+        'conflict',
+      );
+      const later = await store.saveSpec({
+        name: 'home',
+        platform: 'web',
+        envelope: await signed('c', 7),
+      });
+      expect(later.version).toBe(7);
+      const versions = await store.listSpecVersions({ name: 'home', platform: 'web' });
+      expect(versions.map((v) => v.version)).toEqual([3, 7]);
     });
 
     it('does not activate on save; activation points at a version and can move back', async () => {
       const store = await ctx.service();
       expect(await store.getActiveSpec({ name: 'home', platform: 'web' })).toBeNull();
-      await store.saveSpec({ name: 'home', platform: 'web', envelope: await signed('a') });
-      await store.saveSpec({ name: 'home', platform: 'web', envelope: await signed('b') });
+      await store.saveSpec({ name: 'home', platform: 'web', envelope: await signed('a', 1) });
+      await store.saveSpec({ name: 'home', platform: 'web', envelope: await signed('b', 2) });
       expect(await store.getActiveSpec({ name: 'home', platform: 'web' })).toBeNull();
       expect(
         (await store.activateSpec({ name: 'home', platform: 'web', version: 2 })).version,
@@ -144,9 +177,9 @@ export function specsConformance(ctx: SuiteContext): void {
 
     it('a new version saved after activation does not change the active one', async () => {
       const store = await ctx.service();
-      await store.saveSpec({ name: 'home', platform: 'web', envelope: await signed('a') });
+      await store.saveSpec({ name: 'home', platform: 'web', envelope: await signed('a', 1) });
       await store.activateSpec({ name: 'home', platform: 'web', version: 1 });
-      await store.saveSpec({ name: 'home', platform: 'web', envelope: await signed('b') });
+      await store.saveSpec({ name: 'home', platform: 'web', envelope: await signed('b', 2) });
       expect((await store.getActiveSpec({ name: 'home', platform: 'web' }))?.version).toBe(1);
     });
 
@@ -157,7 +190,7 @@ export function specsConformance(ctx: SuiteContext): void {
         store.activateSpec({ name: 'home', platform: 'web', version: 1 }),
         'not_found',
       );
-      await store.saveSpec({ name: 'home', platform: 'web', envelope: await signed('a') });
+      await store.saveSpec({ name: 'home', platform: 'web', envelope: await signed('a', 1) });
       await expectCode(store.getSpec({ name: 'home', platform: 'web', version: 2 }), 'not_found');
       await expectCode(
         store.activateSpec({ name: 'home', platform: 'ios', version: 1 }),
@@ -168,7 +201,7 @@ export function specsConformance(ctx: SuiteContext): void {
 
     it('rejects malformed input with invalid_input and stores nothing', async () => {
       const store = await ctx.service();
-      const envelope = await signed('a');
+      const envelope = await signed('a', 1);
       await expectCode(store.saveSpec({ name: '', platform: 'web', envelope }), 'invalid_input');
       await expectCode(
         store.saveSpec({ name: 'bad name!', platform: 'web', envelope }),
@@ -180,6 +213,7 @@ export function specsConformance(ctx: SuiteContext): void {
         { ...envelope, signature: '' },
         { ...envelope, signed_at: 'yesterday' },
         { ...envelope, key_id: '' },
+        { ...envelope, key_id: 'k'.repeat(LIMITS.keyIdChars + 1) },
         { ...envelope, spec: [] },
         null,
       ];
@@ -200,13 +234,95 @@ export function specsConformance(ctx: SuiteContext): void {
       expect(await store.listSpecVersions({ name: 'home', platform: 'web' })).toEqual([]);
     });
 
+    it('refuses an unbound envelope (no signed name, platform or version) in any slot', async () => {
+      const store = await ctx.service();
+      const envelope = await signed('a', 1);
+      const { name: _n, platform: _p, version: _v, ...unbound } = envelope;
+      const variants = [
+        unbound,
+        { ...unbound, name: 'home' },
+        { ...unbound, name: 'home', platform: 'web' },
+        { ...envelope, version: null },
+      ];
+      for (const bad of variants) {
+        for (const slot of [
+          { name: 'home', platform: 'web' },
+          { name: 'promo', platform: 'ios' },
+        ]) {
+          const error = await expectCode(
+            store.saveSpec({ ...slot, envelope: bad as unknown as SignedSpecEnvelope }),
+            'invalid_input',
+          );
+          expect(error.message).toContain('unbound');
+          expect(error.message).toContain('factoredui sign');
+        }
+      }
+      expect(await store.listSpecVersions({ name: 'home', platform: 'web' })).toEqual([]);
+    });
+
+    it('refuses to save an envelope under another name or platform (no relabeling)', async () => {
+      const store = await ctx.service();
+      await expectCode(
+        store.saveSpec({ name: 'home', platform: 'web', envelope: await signed('a', 1, 'promo') }),
+        'invalid_input',
+      );
+      await expectCode(
+        store.saveSpec({
+          name: 'home',
+          platform: 'web',
+          envelope: await signed('a', 1, 'home', 'ios'),
+        }),
+        'invalid_input',
+      );
+      expect(await store.listSpecVersions({ name: 'home', platform: 'web' })).toEqual([]);
+    });
+
+    it('refuses versions that are not integers from 1 to LIMITS.specVersionMax', async () => {
+      const store = await ctx.service();
+      const envelope = await signed('a', 1);
+      for (const version of ['2', Number.NaN, 1.5, 0, -1, 2_147_483_648, 1e300, true, [2]]) {
+        const error = await expectCode(
+          store.saveSpec({
+            name: 'home',
+            platform: 'web',
+            envelope: { ...envelope, version } as unknown as SignedSpecEnvelope,
+          }),
+          'invalid_input',
+        );
+        expect(error.message).toMatch(/version/);
+      }
+      expect(await store.listSpecVersions({ name: 'home', platform: 'web' })).toEqual([]);
+    });
+
+    it('refuses a spec over LIMITS.specBytes or nested deeper than LIMITS.jsonDepth', async () => {
+      const store = await ctx.service();
+      const envelope = await signed('a', 1);
+      const big = {
+        ...envelope.spec,
+        root: { id: 'root', type: 'text', props: { content: 'x'.repeat(LIMITS.specBytes) } },
+      };
+      let deep: JsonObject = {};
+      for (let i = 0; i < 10_000; i += 1) deep = { d: deep };
+      const tooDeep = { ...envelope.spec, root: { id: 'root', type: 'text', props: deep } };
+      for (const spec of [big, tooDeep]) {
+        const error = await expectCode(
+          store.saveSpec({ name: 'home', platform: 'web', envelope: { ...envelope, spec } }),
+          'invalid_input',
+        );
+        expect(error.message).toMatch(
+          /bytes of JSON; the limit is 262144|levels deep; the limit is 64/,
+        );
+      }
+      expect(await store.listSpecVersions({ name: 'home', platform: 'web' })).toEqual([]);
+    });
+
     it('user stores read specs but cannot save or activate them', async () => {
       const service = await ctx.service();
-      await service.saveSpec({ name: 'home', platform: 'web', envelope: await signed('a') });
+      await service.saveSpec({ name: 'home', platform: 'web', envelope: await signed('a', 1) });
       await service.activateSpec({ name: 'home', platform: 'web', version: 1 });
       const user = await ctx.user(TEST_USERS.bob);
       await expectCode(
-        user.saveSpec({ name: 'home', platform: 'web', envelope: await signed('b') }),
+        user.saveSpec({ name: 'home', platform: 'web', envelope: await signed('b', 2) }),
         'unauthorized',
       );
       await expectCode(
@@ -223,7 +339,7 @@ export function specsConformance(ctx: SuiteContext): void {
       const anonFactory = ctx.harness().anon;
       if (!anonFactory) return;
       const service = await ctx.service();
-      await service.saveSpec({ name: 'home', platform: 'web', envelope: await signed('a') });
+      await service.saveSpec({ name: 'home', platform: 'web', envelope: await signed('a', 1) });
       await service.activateSpec({ name: 'home', platform: 'web', version: 1 });
       const anon = await anonFactory();
       // Refused outright or filtered out by row-level security: either way, nothing leaks.
@@ -236,7 +352,7 @@ export function specsConformance(ctx: SuiteContext): void {
         });
       expect(active).toBeNull();
       await expectCode(
-        anon.saveSpec({ name: 'home', platform: 'web', envelope: await signed('b') }),
+        anon.saveSpec({ name: 'home', platform: 'web', envelope: await signed('b', 2) }),
         'unauthorized',
       );
     });
@@ -246,7 +362,7 @@ export function specsConformance(ctx: SuiteContext): void {
       if (!store.subscribe) return;
       const keys: (string | undefined)[] = [];
       const unsubscribe = store.subscribe('specs', (change) => keys.push(change.key));
-      await store.saveSpec({ name: 'home', platform: 'web', envelope: await signed('a') });
+      await store.saveSpec({ name: 'home', platform: 'web', envelope: await signed('a', 1) });
       await store.activateSpec({ name: 'home', platform: 'web', version: 1 });
       await expect.poll(() => keys.length).toBeGreaterThanOrEqual(2);
       unsubscribe();

@@ -40,7 +40,7 @@ async function checkEnvelope(
   const problem = envelopeProblem(envelope);
   if (problem) {
     throw new CliError(
-      `${file} is not a signed envelope (${problem}); sign the spec first with factoredui sign.`,
+      `${file} is not a signed envelope (${problem}); sign the spec first with factoredui sign --name --platform --version.`,
     );
   }
   const signed = envelope as SignedSpecEnvelope;
@@ -60,7 +60,8 @@ async function checkEnvelope(
 
 export const publishCommand: CommandSpec = {
   name: 'publish',
-  summary: 'Store a signed spec as the next version of (name, platform) and make it active.',
+  summary:
+    'Store a signed spec under the version it was signed as, and make it active (it must be above every published version).',
   positionals: [
     {
       name: 'envelope.json',
@@ -72,12 +73,13 @@ export const publishCommand: CommandSpec = {
     name: {
       type: 'string',
       value: '<name>',
-      description: 'Spec name. Default: the name the envelope is bound to.',
+      description:
+        'Spec name. Default (and the only value accepted): the name the envelope is signed for.',
     },
     platform: {
       type: 'string',
       value: '<platform>',
-      description: "Platform (web, ios...). Default: the envelope's.",
+      description: "Platform (web, ios...). Default (and the only value accepted): the envelope's.",
     },
     'public-key': {
       type: 'string',
@@ -110,12 +112,12 @@ export const publishCommand: CommandSpec = {
         command: 'publish',
       });
     }
-    if (envelope.name !== undefined && envelope.name !== name) {
+    if (envelope.name !== name) {
       throw new CliError(
         `The envelope is signed for name "${envelope.name}", not "${name}"; clients would refuse it.`,
       );
     }
-    if (envelope.platform !== undefined && envelope.platform !== platform) {
+    if (envelope.platform !== platform) {
       throw new CliError(
         `The envelope is signed for platform "${envelope.platform}", not "${platform}"; clients would refuse it.`,
       );

@@ -3,9 +3,12 @@ import {
   getEd25519PublicKey,
   isFactoredError,
   type JsonObject,
+  LIMITS,
   type Platform,
+  specNameProblem,
+  specVersionProblem,
 } from '@factoredui/core';
-import { CliError, type CommandSpec, stringOption, timeOption } from '../args.js';
+import { CliError, type CommandSpec, requireOption, stringOption, timeOption } from '../args.js';
 import { assertSpecValid, loadSigningKey, readJsonFile, writeOutput } from '../files.js';
 import { checkKeyId } from './keygen.js';
 
@@ -16,10 +19,22 @@ export function signedPath(specFile: string): string {
     : `${specFile}.signed.json`;
 }
 
+/** `--version` as a spec version (an integer from 1 to LIMITS.specVersionMax). */
+function parseVersion(text: string): number {
+  const version = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  const problem = specVersionProblem(version);
+  if (problem)
+    throw new CliError(`--version "${text}": ${problem.replace(/, got .*$/, '')}.`, {
+      exitCode: 2,
+      command: 'sign',
+    });
+  return version;
+}
+
 export const signCommand: CommandSpec = {
   name: 'sign',
   summary:
-    'Validate an SDUI spec and write it as a signed envelope (Ed25519 over its canonical JSON hash).',
+    'Validate an SDUI spec and write it as a signed envelope bound to its name, platform and version.',
   positionals: [{ name: 'spec.json', required: true, description: 'The spec to sign.' }],
   options: {
     key: {
@@ -34,11 +49,20 @@ export const signCommand: CommandSpec = {
       description:
         "Key id written into the envelope. Default: the key file's, or $FACTOREDUI_SIGNING_KEY_ID.",
     },
-    name: { type: 'string', value: '<name>', description: 'Bind the signature to this spec name.' },
+    name: {
+      type: 'string',
+      value: '<name>',
+      description: 'Required. The spec name (slot) the signature is bound to.',
+    },
     platform: {
       type: 'string',
       value: '<platform>',
-      description: 'Bind the signature to this platform (web, ios...).',
+      description: 'Required. The platform the signature is bound to (web, ios...).',
+    },
+    version: {
+      type: 'string',
+      value: '<n>',
+      description: `Required. The version the signature is bound to: an integer from 1 to ${LIMITS.specVersionMax}, above every version already published for (name, platform).`,
     },
     'signed-at': {
       type: 'string',
@@ -53,9 +77,17 @@ export const signCommand: CommandSpec = {
     force: { type: 'boolean', description: 'Replace the output file if it exists.' },
   },
   notes: [
-    'Example:\n  factoredui sign banner.json --key signing-key.json --name checkout-banner --platform web',
+    'The name, platform and version are signed: clients refuse the envelope in any other slot, and never accept a lower version after seeing a higher one.',
+    'Example:\n  factoredui sign banner.json --key signing-key.json --name checkout-banner --platform web --version 3',
   ],
   async run(io, args) {
+    // The binding is checked first: nothing is read or signed for an unbound envelope.
+    const name = requireOption(args, 'name', 'sign');
+    const platform = requireOption(args, 'platform', 'sign') as Platform;
+    const version = parseVersion(requireOption(args, 'version', 'sign'));
+    const nameProblem = specNameProblem(name);
+    if (nameProblem)
+      throw new CliError(`--name: ${nameProblem}.`, { exitCode: 2, command: 'sign' });
     const specFile = args.positionals[0] ?? '';
     const spec = await readJsonFile(io, specFile, 'Spec');
     if (typeof spec === 'object' && spec !== null && 'spec_hash' in spec) {
@@ -76,16 +108,15 @@ export const signCommand: CommandSpec = {
     }
     const keyId = checkKeyId(keyIdOption, 'sign');
     const signedAt = timeOption(args, 'signed-at', 'sign');
-    const name = stringOption(args, 'name');
-    const platform = stringOption(args, 'platform') as Platform | undefined;
     let envelope: Awaited<ReturnType<ReturnType<typeof createEd25519Signer>['sign']>>;
     let publicKey: string;
     try {
       const signer = createEd25519Signer({ privateKey: key.privateKey, keyId });
       publicKey = getEd25519PublicKey(key.privateKey);
       envelope = await signer.sign(spec as JsonObject, {
-        ...(name !== undefined ? { name } : {}),
-        ...(platform !== undefined ? { platform } : {}),
+        name,
+        platform,
+        version,
         ...(signedAt !== undefined ? { signedAt } : {}),
       });
     } catch (error) {
@@ -102,6 +133,7 @@ export const signCommand: CommandSpec = {
     io.stdout(
       [
         `Signed ${specFile} -> ${out}`,
+        `slot:       ${envelope.name} (${envelope.platform}) version ${envelope.version}`,
         `spec_hash:  ${envelope.spec_hash}`,
         `key id:     ${envelope.key_id}`,
         `public key: ${publicKey}`,
