@@ -53,6 +53,14 @@ export interface FlagClientOptions {
   sessionId?: string | (() => string);
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number;
+  /**
+   * `live` (default): loads, refreshes, subscribes and records assignments and exposures.
+   * `static`: evaluates the `bootstrap` (required) and nothing else — no store reads or
+   * writes, no subscription, no timer — so it can be dropped without `destroy()`. New
+   * assignments are predicted by bucketing, exactly as the live client will record them.
+   * This is what a server render uses.
+   */
+  mode?: 'live' | 'static';
 }
 
 /** What {@link FlagClient.getSnapshot} returns; the same object until something changes. */
@@ -109,7 +117,10 @@ export interface FlagClient {
   setUser(userId: string): Promise<void>;
   /** The state as JSON, to bootstrap a client elsewhere (see {@link SerializedFlagState}). */
   serialize(): SerializedFlagState;
-  /** Stops timers and realtime subscriptions. */
+  /**
+   * Stops timers and realtime subscriptions and forgets listeners; later loads and writes are
+   * ignored. Idempotent.
+   */
   destroy(): void;
 }
 
@@ -149,6 +160,76 @@ function buildState(
     else factorsByPath.set(value.path, [value]);
   }
   return { userId, experiments: byName, runningByPath, assignments: ownAssignments, factorsByPath };
+}
+
+/** What a flag client reads for one user: the store calls of a load, and nothing else. */
+async function readFlagData(
+  store: FactoredStore,
+  userId: string,
+): Promise<{ experiments: Experiment[]; assignments: Assignment[]; factors: FactorValue[] }> {
+  const [experiments, assignments] = await Promise.all([
+    store.listExperiments({ status: LOADED_STATUSES }),
+    store.listAssignments({ userId }),
+  ]);
+  const factorPaths = new Set<string>();
+  for (const experiment of experiments) {
+    if (
+      experiment.status === 'running' &&
+      experiment.targeting.some((rule) => rule.kind === 'factor')
+    )
+      factorPaths.add(experiment.path);
+  }
+  const factors = (
+    await Promise.all([...factorPaths].map((path) => store.getFactors({ userId, path })))
+  ).flat();
+  return { experiments, assignments, factors };
+}
+
+/** Evaluates `flag` in a loaded state. Pure: a new assignment is returned, not recorded. */
+function evaluateIn(
+  state: LoadedState,
+  flag: string,
+  refused: ReadonlySet<string>,
+  platform: Platform | undefined,
+  metadata: DeviceMetadata | undefined,
+  now: () => number,
+): { result: FlagEvaluation; newAssignment: Assignment | null } {
+  const experiment = state.experiments.get(flag);
+  if (!experiment) return { result: defaultEvaluation(flag, 'unknown_flag'), newAssignment: null };
+  if (refused.has(experiment.id))
+    return {
+      result: { ...defaultEvaluation(flag, 'excluded'), experimentId: experiment.id },
+      newAssignment: null,
+    };
+  const assignment = state.assignments.get(experiment.id);
+  let excluded = false;
+  if (!assignment && experiment.status === 'running') {
+    for (const other of state.runningByPath.get(experiment.path) ?? []) {
+      if (other.id !== experiment.id && state.assignments.has(other.id)) {
+        excluded = true;
+        break;
+      }
+    }
+  }
+  const factors = state.factorsByPath.get(experiment.path);
+  const result = decideFlag(experiment, {
+    userId: state.userId,
+    assignment,
+    excluded,
+    ...(factors ? { factors } : {}),
+    ...(metadata ? { metadata } : {}),
+    ...(platform !== undefined ? { platform } : {}),
+  });
+  const newAssignment =
+    result.inExperiment && !assignment && result.variantKey !== null
+      ? {
+          userId: state.userId,
+          experimentId: experiment.id,
+          variantKey: result.variantKey,
+          assignedAt: new Date(now()).toISOString(),
+        }
+      : null;
+  return { result, newAssignment };
 }
 
 function assertSerializedState(value: unknown): asserts value is SerializedFlagState {
@@ -194,6 +275,21 @@ function toFactoredError(error: unknown): FactoredError {
  */
 export function createFlagClient(options: FlagClientOptions): FlagClient {
   const { store } = options;
+  const isStatic = options.mode === 'static';
+  if (isStatic && options.bootstrap === undefined) {
+    throw new FactoredError(
+      'invalid_input',
+      "createFlagClient: mode 'static' evaluates a bootstrap only; pass { bootstrap: await loadFlagState(store, { userId }) }.",
+      { details: { field: 'bootstrap' } },
+    );
+  }
+  if (options.mode !== undefined && options.mode !== 'live' && !isStatic) {
+    throw new FactoredError(
+      'invalid_input',
+      `createFlagClient: mode must be 'live' or 'static' (got ${JSON.stringify(options.mode)}).`,
+      { details: { field: 'mode' } },
+    );
+  }
   const now = options.now ?? Date.now;
   const ttlMs = options.ttlMs ?? DEFAULT_FLAG_TTL_MS;
   const defaultSession = createRandomId();
@@ -221,6 +317,8 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
   const refused = new Set<string>();
   /** Exposure keys (`experimentId`) already recorded in `exposureSession`. */
   const exposed = new Set<string>();
+  /** Assignments a static client predicted (never serialized: the live client records them). */
+  const predicted = new Set<string>();
   let exposureSession: string | null = null;
   let destroyed = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -290,21 +388,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
   const loadOnce = async (): Promise<void> => {
     const myGeneration = generation;
     const userId = await resolveUser();
-    const [experiments, assignments] = await Promise.all([
-      store.listExperiments({ status: LOADED_STATUSES }),
-      store.listAssignments({ userId }),
-    ]);
-    const factorPaths = new Set<string>();
-    for (const experiment of experiments) {
-      if (
-        experiment.status === 'running' &&
-        experiment.targeting.some((rule) => rule.kind === 'factor')
-      )
-        factorPaths.add(experiment.path);
-    }
-    const factors = (
-      await Promise.all([...factorPaths].map((path) => store.getFactors({ userId, path })))
-    ).flat();
+    const { experiments, assignments, factors } = await readFlagData(store, userId);
     if (destroyed || myGeneration !== generation) return;
     const next = buildState(userId, experiments, assignments, factors);
     // Keep local assignments whose write has not landed yet.
@@ -326,7 +410,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
   };
 
   const refresh = (): Promise<void> => {
-    if (destroyed) return Promise.resolve();
+    if (destroyed || isStatic) return Promise.resolve();
     if (loading) {
       reloadRequested = true;
       return loading;
@@ -401,42 +485,22 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
     let result: FlagEvaluation;
     if (!state) result = defaultEvaluation(flag, 'loading');
     else {
-      const experiment = state.experiments.get(flag);
-      if (!experiment) result = defaultEvaluation(flag, 'unknown_flag');
-      else if (refused.has(experiment.id))
-        result = { ...defaultEvaluation(flag, 'excluded'), experimentId: experiment.id };
-      else {
-        const assignment = state.assignments.get(experiment.id);
-        let excluded = false;
-        if (!assignment && experiment.status === 'running') {
-          for (const other of state.runningByPath.get(experiment.path) ?? []) {
-            if (other.id !== experiment.id && state.assignments.has(other.id)) {
-              excluded = true;
-              break;
-            }
-          }
-        }
-        const platform = context?.platform ?? options.platform;
-        const metadata = context?.metadata ?? options.metadata;
-        const factors = state.factorsByPath.get(experiment.path);
-        result = decideFlag(experiment, {
-          userId: state.userId,
-          assignment,
-          excluded,
-          ...(factors ? { factors } : {}),
-          ...(metadata ? { metadata } : {}),
-          ...(platform !== undefined ? { platform } : {}),
-        });
-        if (result.inExperiment && !assignment && result.variantKey !== null) {
-          const local: Assignment = {
-            userId: state.userId,
-            experimentId: experiment.id,
-            variantKey: result.variantKey,
-            assignedAt: new Date(now()).toISOString(),
-          };
-          state.assignments.set(experiment.id, local);
-          writeAssignment(local);
-        }
+      const evaluated = evaluateIn(
+        state,
+        flag,
+        refused,
+        context?.platform ?? options.platform,
+        context?.metadata ?? options.metadata,
+        now,
+      );
+      result = evaluated.result;
+      const local = evaluated.newAssignment;
+      if (local) {
+        // Sticky at once (it also excludes the other experiments on the path). A static
+        // client only predicts it: the live client records it.
+        state.assignments.set(local.experimentId, local);
+        if (isStatic) predicted.add(local.experimentId);
+        else writeAssignment(local);
       }
     }
     if (useMemo) memo.set(flag, result);
@@ -448,7 +512,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
   ): Promise<{ recorded: boolean }> => {
     const evaluation =
       typeof flagOrEvaluation === 'string' ? evaluate(flagOrEvaluation) : flagOrEvaluation;
-    if (!state || !evaluation.inExperiment || evaluation.experimentId === null)
+    if (isStatic || !state || !evaluation.inExperiment || evaluation.experimentId === null)
       return { recorded: false };
     const experimentId = evaluation.experimentId;
     const sessionId = sessionOf();
@@ -486,7 +550,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
   };
 
   const unsubscribers: (() => void)[] = [];
-  if (store.subscribe) {
+  if (store.subscribe && !isStatic) {
     unsubscribers.push(
       store.subscribe('experiments', () => {
         void refresh().catch(() => {});
@@ -514,7 +578,14 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
     snapshot = { status: 'ready', userId, error: null, version: 1, loadedAt: savedAt };
     settleReady();
     const age = now() - savedAt;
-    if (!sameUser || !Number.isFinite(age) || !(age < ttlMs) || requestedUser === undefined) {
+    if (isStatic) {
+      // Nothing to schedule: a static client never reads the store.
+    } else if (
+      !sameUser ||
+      !Number.isFinite(age) ||
+      !(age < ttlMs) ||
+      requestedUser === undefined
+    ) {
       // Re-read soon: the bootstrap is old, or the store's identity must confirm the user.
       void refresh().catch(() => {});
     } else scheduleTimer(ttlMs - age);
@@ -536,6 +607,12 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
     recordExposure,
     refresh,
     async setUser(userId) {
+      if (isStatic) {
+        throw new FactoredError(
+          'invalid_input',
+          "setUser: a static flag client evaluates its bootstrap's user only; load the other user's state with loadFlagState().",
+        );
+      }
       if (state?.userId === userId && requestedUser === userId) return;
       requestedUser = userId;
       generation += 1;
@@ -561,7 +638,9 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
         userId: state.userId,
         savedAt: new Date(snapshot.loadedAt ?? now()).toISOString(),
         experiments: structuredClone([...state.experiments.values()]),
-        assignments: structuredClone([...state.assignments.values()]),
+        assignments: structuredClone(
+          [...state.assignments.values()].filter((a) => !predicted.has(a.experimentId)),
+        ),
         factors: structuredClone([...state.factorsByPath.values()].flat()),
       };
     },
@@ -574,6 +653,106 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
     },
   };
   return client;
+}
+
+/** Options of {@link loadFlagState}. */
+export interface LoadFlagStateOptions {
+  /** The user to load. Default: the store's identity (a user store). */
+  userId?: string;
+  /**
+   * Opt-in: the flags this response renders whose new assignments must be recorded before it
+   * is sent. Each is evaluated in order (platform and metadata below), a new assignment is
+   * written with `recordAssignment` and awaited, and the store's answer goes into the state.
+   * Default: none — nothing is written, and the browser's client records new assignments
+   * after hydration.
+   */
+  recordAssignments?: readonly string[];
+  /** The platform targeting sees when `recordAssignments` evaluates. */
+  platform?: Platform;
+  /** The metadata targeting sees when `recordAssignments` evaluates. */
+  metadata?: DeviceMetadata;
+  /** Clock, for tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * Reads what a server render of flags needs for one user — the definitions (running,
+ * concluded, stopped), the user's existing assignments and the factors factor rules read — and
+ * returns it as a {@link SerializedFlagState}. It performs reads only: no writes, no
+ * subscriptions, no timers, nothing to destroy. Pass the result to the browser's provider as
+ * `flagBootstrap` (it is plain JSON, so a React Server Component can pass it to a client
+ * component); variants of users with no assignment yet are computed by the same local
+ * bucketing on both sides, and the browser's client records them after hydration. With
+ * `recordAssignments`, the new assignments of those flags are written and awaited first.
+ *
+ * @example
+ * ```ts
+ * // A Next.js server component, or any request handler:
+ * const flagState = await loadFlagState(store, { userId });
+ * return <Providers flagState={flagState}>{children}</Providers>;
+ * ```
+ */
+export async function loadFlagState(
+  store: FactoredStore,
+  options: LoadFlagStateOptions = {},
+): Promise<SerializedFlagState> {
+  const now = options.now ?? Date.now;
+  const savedAt = new Date(now()).toISOString();
+  let userId = options.userId;
+  if (userId === undefined) {
+    const identity = await store.getIdentity();
+    if (identity.userId === null) {
+      throw new FactoredError(
+        'invalid_input',
+        `loadFlagState: the store acts as ${identity.role} with no user; pass { userId }.`,
+        { details: { field: 'userId' } },
+      );
+    }
+    userId = identity.userId;
+  } else if (typeof userId !== 'string' || userId === '') {
+    throw new FactoredError('invalid_input', 'loadFlagState: userId must be a non-empty string.', {
+      details: { field: 'userId' },
+    });
+  }
+  const data = await readFlagData(store, userId);
+  let assignments = data.assignments;
+  const toRecord = options.recordAssignments ?? [];
+  if (toRecord.length > 0) {
+    const state = buildState(userId, data.experiments, data.assignments, data.factors);
+    const refused = new Set<string>();
+    for (const flag of toRecord) {
+      const { newAssignment } = evaluateIn(
+        state,
+        flag,
+        refused,
+        options.platform,
+        options.metadata,
+        now,
+      );
+      if (!newAssignment) continue;
+      const experimentId = newAssignment.experimentId;
+      state.assignments.set(experimentId, newAssignment);
+      try {
+        state.assignments.set(experimentId, await store.recordAssignment(newAssignment));
+      } catch (error) {
+        // Refused (another experiment on the path won, or it stopped): no assignment, and the
+        // browser's client learns the same from the store.
+        if (!isFactoredError(error, 'conflict') && !isFactoredError(error, 'not_found'))
+          throw error;
+        state.assignments.delete(experimentId);
+        refused.add(experimentId);
+      }
+    }
+    assignments = [...state.assignments.values()];
+  }
+  return {
+    v: 1,
+    userId,
+    savedAt,
+    experiments: data.experiments,
+    assignments,
+    factors: data.factors,
+  };
 }
 
 /**

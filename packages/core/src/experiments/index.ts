@@ -6,6 +6,8 @@ export {
   type FlagClientOptions,
   type FlagClientSnapshot,
   type FlagContext,
+  type LoadFlagStateOptions,
+  loadFlagState,
   type SerializedFlagState,
   serializeFlagState,
 } from './client.js';
