@@ -180,7 +180,13 @@ const inlineRegistry: DataSourceRegistry = {
 function Inline() {
   // A new cache on every render: its identity must not start another fetch.
   const result = useSourceData(inlineRegistry, createDataSourceCache(createMemoryKVStorage()));
-  return <p>{result.isLoading ? 'loading' : `items:${String(result.data.products?.length)}`}</p>;
+  return (
+    <p>
+      {result.isLoading
+        ? 'loading'
+        : `items:${String((result.data.products as unknown[] | undefined)?.length)}`}
+    </p>
+  );
 }
 
 describe('useSourceData', () => {
