@@ -1,6 +1,7 @@
 import {
   createFlagClient,
   createRandomId,
+  createStaticFlagClient,
   type DeviceMetadata,
   type FactoredStore,
   type FlagClient,
@@ -33,9 +34,9 @@ const isServer = () => typeof (globalThis as { window?: unknown }).window === 'u
 /**
  * The flag client of `store`, created on first use. Exposures are deduplicated per capture
  * session when capture runs (else per page load). On the server only a static client over the
- * bootstrap is made (`mode: 'static'`): no store read or write, no subscription, no timer, so a
- * render opens nothing that would need destroying; without a bootstrap the server renders
- * flags as loading.
+ * bootstrap is made (`createStaticFlagClient`: no store read or write, no subscription, no
+ * timer), so a render opens nothing that would need destroying; without a bootstrap the
+ * server renders flags as loading.
  */
 export function flagClientFor(store: FactoredStore, setup: FlagSetup): FlagClient | null {
   const options = {
@@ -50,12 +51,7 @@ export function flagClientFor(store: FactoredStore, setup: FlagSetup): FlagClien
     if (!client) {
       // Evaluates the bootstrap only; new assignments are predicted, and recorded by the
       // browser's client after hydration.
-      client = createFlagClient({
-        ...options,
-        bootstrap,
-        userId: bootstrap.userId,
-        mode: 'static',
-      });
+      client = createStaticFlagClient({ ...options, bootstrap });
       serverClients.set(bootstrap, client);
     }
     return client;

@@ -2,10 +2,12 @@ import {
   createExperiment,
   createFlagClient,
   createQueryCache,
+  createStaticFlagClient,
   type FactoredStore,
   loadFlagState,
   type NewExperiment,
   recentGovernanceLogQuery,
+  type SerializedFlagState,
   startExperiment,
 } from '@factoredui/core';
 import { instrumentStore } from '@factoredui/core/testing';
@@ -95,7 +97,7 @@ describe('a static flag client (server rendering)', () => {
     await running(service);
     const state = await loadFlagState(user(), { userId: ALICE });
     const probe = instrumentStore(user());
-    const server = createFlagClient({ store: probe.store, bootstrap: state, mode: 'static' });
+    const server = createStaticFlagClient({ store: probe.store, bootstrap: state });
     const predicted = server.evaluate('cta-copy');
     expect(predicted.inExperiment).toBe(true);
     expect(await server.recordExposure(predicted)).toEqual({ recorded: false });
@@ -121,7 +123,7 @@ describe('a static flag client (server rendering)', () => {
     await running(service, { name: 'first' });
     await running(service, { name: 'second' });
     const state = await loadFlagState(user(), { userId: ALICE });
-    const server = createFlagClient({ store: user(), bootstrap: state, mode: 'static' });
+    const server = createStaticFlagClient({ store: user(), bootstrap: state });
     const browser = createFlagClient({ store: user(), bootstrap: state, userId: ALICE });
     for (const flag of ['first', 'second']) {
       const [s, b] = [server.evaluate(flag), browser.evaluate(flag)];
@@ -135,18 +137,21 @@ describe('a static flag client (server rendering)', () => {
     browser.destroy();
   });
 
-  it('needs a bootstrap, keeps its user, and rejects an unknown mode', async () => {
+  it('validates its bootstrap and keeps its user', async () => {
     const { service, user } = setup();
     await running(service);
-    expect(() => createFlagClient({ store: user(), mode: 'static' })).toThrow(
-      expect.objectContaining({ code: 'invalid_input' }),
-    );
-    expect(() => createFlagClient({ store: user(), mode: 'lazy' as unknown as 'static' })).toThrow(
-      expect.objectContaining({ code: 'invalid_input' }),
-    );
+    expect(() =>
+      createStaticFlagClient({
+        store: user(),
+        bootstrap: { v: 2 } as unknown as SerializedFlagState,
+      }),
+    ).toThrow(expect.objectContaining({ code: 'invalid_input' }));
     const state = await loadFlagState(user(), { userId: ALICE });
-    const server = createFlagClient({ store: user(), bootstrap: state, mode: 'static' });
+    const server = createStaticFlagClient({ store: user(), bootstrap: state });
+    expect(server.getSnapshot()).toMatchObject({ status: 'ready', userId: ALICE });
+    await expect(server.ready()).resolves.toBeUndefined();
     await expect(server.setUser('someone-else')).rejects.toMatchObject({ code: 'invalid_input' });
+    server.destroy();
   });
 });
 

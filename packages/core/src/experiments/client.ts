@@ -53,14 +53,6 @@ export interface FlagClientOptions {
   sessionId?: string | (() => string);
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number;
-  /**
-   * `live` (default): loads, refreshes, subscribes and records assignments and exposures.
-   * `static`: evaluates the `bootstrap` (required) and nothing else — no store reads or
-   * writes, no subscription, no timer — so it can be dropped without `destroy()`. New
-   * assignments are predicted by bucketing, exactly as the live client will record them.
-   * This is what a server render uses.
-   */
-  mode?: 'live' | 'static';
 }
 
 /** What {@link FlagClient.getSnapshot} returns; the same object until something changes. */
@@ -124,7 +116,8 @@ export interface FlagClient {
   destroy(): void;
 }
 
-interface LoadedState {
+/** @internal */
+export interface LoadedState {
   userId: string;
   experiments: Map<string, Experiment>;
   runningByPath: Map<string, Experiment[]>;
@@ -132,7 +125,8 @@ interface LoadedState {
   factorsByPath: Map<string, FactorValue[]>;
 }
 
-function buildState(
+/** @internal */
+export function buildState(
   userId: string,
   experiments: readonly Experiment[],
   assignments: readonly Assignment[],
@@ -162,8 +156,8 @@ function buildState(
   return { userId, experiments: byName, runningByPath, assignments: ownAssignments, factorsByPath };
 }
 
-/** What a flag client reads for one user: the store calls of a load, and nothing else. */
-async function readFlagData(
+/** @internal What a flag client reads for one user: the store calls of a load, nothing else. */
+export async function readFlagData(
   store: FactoredStore,
   userId: string,
 ): Promise<{ experiments: Experiment[]; assignments: Assignment[]; factors: FactorValue[] }> {
@@ -185,22 +179,18 @@ async function readFlagData(
   return { experiments, assignments, factors };
 }
 
-/** Evaluates `flag` in a loaded state. Pure: a new assignment is returned, not recorded. */
-function evaluateIn(
+/** @internal Evaluates `flag` in a loaded state. Pure: records nothing. */
+export function evaluateIn(
   state: LoadedState,
   flag: string,
   refused: ReadonlySet<string>,
   platform: Platform | undefined,
   metadata: DeviceMetadata | undefined,
-  now: () => number,
-): { result: FlagEvaluation; newAssignment: Assignment | null } {
+): FlagEvaluation {
   const experiment = state.experiments.get(flag);
-  if (!experiment) return { result: defaultEvaluation(flag, 'unknown_flag'), newAssignment: null };
+  if (!experiment) return defaultEvaluation(flag, 'unknown_flag');
   if (refused.has(experiment.id))
-    return {
-      result: { ...defaultEvaluation(flag, 'excluded'), experimentId: experiment.id },
-      newAssignment: null,
-    };
+    return { ...defaultEvaluation(flag, 'excluded'), experimentId: experiment.id };
   const assignment = state.assignments.get(experiment.id);
   let excluded = false;
   if (!assignment && experiment.status === 'running') {
@@ -212,7 +202,7 @@ function evaluateIn(
     }
   }
   const factors = state.factorsByPath.get(experiment.path);
-  const result = decideFlag(experiment, {
+  return decideFlag(experiment, {
     userId: state.userId,
     assignment,
     excluded,
@@ -220,19 +210,25 @@ function evaluateIn(
     ...(metadata ? { metadata } : {}),
     ...(platform !== undefined ? { platform } : {}),
   });
-  const newAssignment =
-    result.inExperiment && !assignment && result.variantKey !== null
-      ? {
-          userId: state.userId,
-          experimentId: experiment.id,
-          variantKey: result.variantKey,
-          assignedAt: new Date(now()).toISOString(),
-        }
-      : null;
-  return { result, newAssignment };
 }
 
-function assertSerializedState(value: unknown): asserts value is SerializedFlagState {
+/** @internal The assignment an evaluation makes when the user has none yet, else `null`. */
+export function newAssignment(
+  state: LoadedState,
+  result: FlagEvaluation,
+  now: () => number,
+): Assignment | null {
+  const { experimentId, variantKey } = result;
+  return result.inExperiment &&
+    experimentId !== null &&
+    variantKey !== null &&
+    !state.assignments.has(experimentId)
+    ? { userId: state.userId, experimentId, variantKey, assignedAt: new Date(now()).toISOString() }
+    : null;
+}
+
+/** @internal */
+export function assertSerializedState(value: unknown): asserts value is SerializedFlagState {
   const s = value as Partial<SerializedFlagState> | null;
   if (
     typeof s !== 'object' ||
@@ -275,21 +271,6 @@ function toFactoredError(error: unknown): FactoredError {
  */
 export function createFlagClient(options: FlagClientOptions): FlagClient {
   const { store } = options;
-  const isStatic = options.mode === 'static';
-  if (isStatic && options.bootstrap === undefined) {
-    throw new FactoredError(
-      'invalid_input',
-      "createFlagClient: mode 'static' evaluates a bootstrap only; pass { bootstrap: await loadFlagState(store, { userId }) }.",
-      { details: { field: 'bootstrap' } },
-    );
-  }
-  if (options.mode !== undefined && options.mode !== 'live' && !isStatic) {
-    throw new FactoredError(
-      'invalid_input',
-      `createFlagClient: mode must be 'live' or 'static' (got ${JSON.stringify(options.mode)}).`,
-      { details: { field: 'mode' } },
-    );
-  }
   const now = options.now ?? Date.now;
   const ttlMs = options.ttlMs ?? DEFAULT_FLAG_TTL_MS;
   const defaultSession = createRandomId();
@@ -317,8 +298,6 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
   const refused = new Set<string>();
   /** Exposure keys (`experimentId`) already recorded in `exposureSession`. */
   const exposed = new Set<string>();
-  /** Assignments a static client predicted (never serialized: the live client records them). */
-  const predicted = new Set<string>();
   let exposureSession: string | null = null;
   let destroyed = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -410,7 +389,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
   };
 
   const refresh = (): Promise<void> => {
-    if (destroyed || isStatic) return Promise.resolve();
+    if (destroyed) return Promise.resolve();
     if (loading) {
       reloadRequested = true;
       return loading;
@@ -485,22 +464,18 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
     let result: FlagEvaluation;
     if (!state) result = defaultEvaluation(flag, 'loading');
     else {
-      const evaluated = evaluateIn(
+      result = evaluateIn(
         state,
         flag,
         refused,
         context?.platform ?? options.platform,
         context?.metadata ?? options.metadata,
-        now,
       );
-      result = evaluated.result;
-      const local = evaluated.newAssignment;
+      const local = newAssignment(state, result, now);
       if (local) {
-        // Sticky at once (it also excludes the other experiments on the path). A static
-        // client only predicts it: the live client records it.
+        // Sticky at once: it also excludes the other experiments on the path.
         state.assignments.set(local.experimentId, local);
-        if (isStatic) predicted.add(local.experimentId);
-        else writeAssignment(local);
+        writeAssignment(local);
       }
     }
     if (useMemo) memo.set(flag, result);
@@ -512,7 +487,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
   ): Promise<{ recorded: boolean }> => {
     const evaluation =
       typeof flagOrEvaluation === 'string' ? evaluate(flagOrEvaluation) : flagOrEvaluation;
-    if (isStatic || !state || !evaluation.inExperiment || evaluation.experimentId === null)
+    if (!state || !evaluation.inExperiment || evaluation.experimentId === null)
       return { recorded: false };
     const experimentId = evaluation.experimentId;
     const sessionId = sessionOf();
@@ -550,7 +525,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
   };
 
   const unsubscribers: (() => void)[] = [];
-  if (store.subscribe && !isStatic) {
+  if (store.subscribe) {
     unsubscribers.push(
       store.subscribe('experiments', () => {
         void refresh().catch(() => {});
@@ -578,14 +553,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
     snapshot = { status: 'ready', userId, error: null, version: 1, loadedAt: savedAt };
     settleReady();
     const age = now() - savedAt;
-    if (isStatic) {
-      // Nothing to schedule: a static client never reads the store.
-    } else if (
-      !sameUser ||
-      !Number.isFinite(age) ||
-      !(age < ttlMs) ||
-      requestedUser === undefined
-    ) {
+    if (!sameUser || !Number.isFinite(age) || !(age < ttlMs) || requestedUser === undefined) {
       // Re-read soon: the bootstrap is old, or the store's identity must confirm the user.
       void refresh().catch(() => {});
     } else scheduleTimer(ttlMs - age);
@@ -607,12 +575,6 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
     recordExposure,
     refresh,
     async setUser(userId) {
-      if (isStatic) {
-        throw new FactoredError(
-          'invalid_input',
-          "setUser: a static flag client evaluates its bootstrap's user only; load the other user's state with loadFlagState().",
-        );
-      }
       if (state?.userId === userId && requestedUser === userId) return;
       requestedUser = userId;
       generation += 1;
@@ -638,9 +600,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
         userId: state.userId,
         savedAt: new Date(snapshot.loadedAt ?? now()).toISOString(),
         experiments: structuredClone([...state.experiments.values()]),
-        assignments: structuredClone(
-          [...state.assignments.values()].filter((a) => !predicted.has(a.experimentId)),
-        ),
+        assignments: structuredClone([...state.assignments.values()]),
         factors: structuredClone([...state.factorsByPath.values()].flat()),
       };
     },
@@ -653,106 +613,6 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
     },
   };
   return client;
-}
-
-/** Options of {@link loadFlagState}. */
-export interface LoadFlagStateOptions {
-  /** The user to load. Default: the store's identity (a user store). */
-  userId?: string;
-  /**
-   * Opt-in: the flags this response renders whose new assignments must be recorded before it
-   * is sent. Each is evaluated in order (platform and metadata below), a new assignment is
-   * written with `recordAssignment` and awaited, and the store's answer goes into the state.
-   * Default: none — nothing is written, and the browser's client records new assignments
-   * after hydration.
-   */
-  recordAssignments?: readonly string[];
-  /** The platform targeting sees when `recordAssignments` evaluates. */
-  platform?: Platform;
-  /** The metadata targeting sees when `recordAssignments` evaluates. */
-  metadata?: DeviceMetadata;
-  /** Clock, for tests. Default `Date.now`. */
-  now?: () => number;
-}
-
-/**
- * Reads what a server render of flags needs for one user — the definitions (running,
- * concluded, stopped), the user's existing assignments and the factors factor rules read — and
- * returns it as a {@link SerializedFlagState}. It performs reads only: no writes, no
- * subscriptions, no timers, nothing to destroy. Pass the result to the browser's provider as
- * `flagBootstrap` (it is plain JSON, so a React Server Component can pass it to a client
- * component); variants of users with no assignment yet are computed by the same local
- * bucketing on both sides, and the browser's client records them after hydration. With
- * `recordAssignments`, the new assignments of those flags are written and awaited first.
- *
- * @example
- * ```ts
- * // A Next.js server component, or any request handler:
- * const flagState = await loadFlagState(store, { userId });
- * return <Providers flagState={flagState}>{children}</Providers>;
- * ```
- */
-export async function loadFlagState(
-  store: FactoredStore,
-  options: LoadFlagStateOptions = {},
-): Promise<SerializedFlagState> {
-  const now = options.now ?? Date.now;
-  const savedAt = new Date(now()).toISOString();
-  let userId = options.userId;
-  if (userId === undefined) {
-    const identity = await store.getIdentity();
-    if (identity.userId === null) {
-      throw new FactoredError(
-        'invalid_input',
-        `loadFlagState: the store acts as ${identity.role} with no user; pass { userId }.`,
-        { details: { field: 'userId' } },
-      );
-    }
-    userId = identity.userId;
-  } else if (typeof userId !== 'string' || userId === '') {
-    throw new FactoredError('invalid_input', 'loadFlagState: userId must be a non-empty string.', {
-      details: { field: 'userId' },
-    });
-  }
-  const data = await readFlagData(store, userId);
-  let assignments = data.assignments;
-  const toRecord = options.recordAssignments ?? [];
-  if (toRecord.length > 0) {
-    const state = buildState(userId, data.experiments, data.assignments, data.factors);
-    const refused = new Set<string>();
-    for (const flag of toRecord) {
-      const { newAssignment } = evaluateIn(
-        state,
-        flag,
-        refused,
-        options.platform,
-        options.metadata,
-        now,
-      );
-      if (!newAssignment) continue;
-      const experimentId = newAssignment.experimentId;
-      state.assignments.set(experimentId, newAssignment);
-      try {
-        state.assignments.set(experimentId, await store.recordAssignment(newAssignment));
-      } catch (error) {
-        // Refused (another experiment on the path won, or it stopped): no assignment, and the
-        // browser's client learns the same from the store.
-        if (!isFactoredError(error, 'conflict') && !isFactoredError(error, 'not_found'))
-          throw error;
-        state.assignments.delete(experimentId);
-        refused.add(experimentId);
-      }
-    }
-    assignments = [...state.assignments.values()];
-  }
-  return {
-    v: 1,
-    userId,
-    savedAt,
-    experiments: data.experiments,
-    assignments,
-    factors: data.factors,
-  };
 }
 
 /**

@@ -6,8 +6,6 @@ export {
   type FlagClientOptions,
   type FlagClientSnapshot,
   type FlagContext,
-  type LoadFlagStateOptions,
-  loadFlagState,
   type SerializedFlagState,
   serializeFlagState,
 } from './client.js';
@@ -18,6 +16,12 @@ export {
 } from './dashboard.js';
 export { type DecisionInput, decideFlag, defaultEvaluation } from './decide.js';
 export { evaluateFlag, getSharedFlagClient } from './flag.js';
+export {
+  createStaticFlagClient,
+  type LoadFlagStateOptions,
+  loadFlagState,
+  type StaticFlagClientOptions,
+} from './flag-state.js';
 export {
   assignBucket,
   BUCKET_COUNT,
