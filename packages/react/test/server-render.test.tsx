@@ -16,7 +16,7 @@ import {
   useFlag,
   useRecentGovernanceLog,
 } from '@factoredui/react';
-import { Suspense, use } from 'react';
+import { Suspense } from 'react';
 import { renderToPipeableStream, renderToString } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createStores } from './helpers.js';
@@ -31,8 +31,22 @@ function Verdicts() {
   return <p>{isLoading ? 'verdicts:loading' : `verdicts:${data?.length}`}</p>;
 }
 
-function Late({ value }: { value: Promise<string> }) {
-  return <p>{use(value)}</p>;
+/** Suspends until `promise` settles (the pattern both React 18 and 19 stream). */
+function suspending(promise: Promise<string>): { read(): string } {
+  let value: string | undefined;
+  void promise.then((settled) => {
+    value = settled;
+  });
+  return {
+    read() {
+      if (value === undefined) throw promise;
+      return value;
+    },
+  };
+}
+
+function Late({ resource }: { resource: { read(): string } }) {
+  return <p>{resource.read()}</p>;
 }
 
 async function seeded() {
@@ -119,7 +133,7 @@ describe('server rendering writes nothing and leaves nothing open', () => {
           <>
             <Cta />
             <Suspense fallback={<p>waiting</p>}>
-              <Late value={late} />
+              <Late resource={suspending(late)} />
             </Suspense>
           </>,
         ),
