@@ -1,6 +1,7 @@
 import {
   createFlagClient,
   createRandomId,
+  createStaticFlagClient,
   type DeviceMetadata,
   type FactoredStore,
   type FlagClient,
@@ -32,9 +33,10 @@ const isServer = () => typeof (globalThis as { window?: unknown }).window === 'u
 
 /**
  * The flag client of `store`, created on first use. Exposures are deduplicated per capture
- * session when capture runs (else per page load). On the server only a bootstrapped client is
- * made, with no timers, user lookup or request, so rendering stays free of I/O; without a
- * bootstrap the server renders flags as loading.
+ * session when capture runs (else per page load). On the server only a static client over the
+ * bootstrap is made (`createStaticFlagClient`: no store read or write, no subscription, no
+ * timer), so a render opens nothing that would need destroying; without a bootstrap the
+ * server renders flags as loading.
  */
 export function flagClientFor(store: FactoredStore, setup: FlagSetup): FlagClient | null {
   const options = {
@@ -47,13 +49,9 @@ export function flagClientFor(store: FactoredStore, setup: FlagSetup): FlagClien
     if (!bootstrap) return null;
     let client = serverClients.get(bootstrap);
     if (!client) {
-      // An infinite TTL means: trust the bootstrap, no refresh and no timer.
-      client = createFlagClient({
-        ...options,
-        bootstrap,
-        userId: bootstrap.userId,
-        ttlMs: Infinity,
-      });
+      // Evaluates the bootstrap only; new assignments are predicted, and recorded by the
+      // browser's client after hydration.
+      client = createStaticFlagClient({ ...options, bootstrap });
       serverClients.set(bootstrap, client);
     }
     return client;

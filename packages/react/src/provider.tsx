@@ -58,7 +58,10 @@ export interface FactoredProviderProps {
   flagBootstrap?: SerializedFlagState;
   /** Device metadata flag targeting reads (`app_version`, `os_version`...). */
   flagMetadata?: DeviceMetadata;
-  /** A query cache you manage yourself. Default: one per provider and store. */
+  /**
+   * A query cache you manage yourself. Default: one per provider and store, destroyed when the
+   * provider unmounts (on a server: one with no timers, dropped with the render).
+   */
   queryCache?: QueryCache;
   /** Results prefetched on the server (`queryCache.dehydrate()`), rendered without loading. */
   queryState?: DehydratedQueries;
@@ -85,7 +88,27 @@ export function FactoredProvider(props: FactoredProviderProps): JSX.Element {
   const latest = useRef(props);
   latest.current = props;
 
-  const queries = useMemo(() => queryCache ?? createQueryCache(store), [queryCache, store]);
+  const queries = useMemo(
+    () =>
+      queryCache ??
+      // On a server nothing may outlive the render: no garbage-collection timers.
+      createQueryCache(store, typeof window === 'undefined' ? { gcTimeMs: Infinity } : {}),
+    [queryCache, store],
+  );
+  // Destroy the cache this provider made once it is unmounted for good (StrictMode's replay
+  // remounts within the same task, so the check runs on the next one).
+  const mountedQueries = useRef<QueryCache | null>(null);
+  const ownsQueries = queryCache === undefined;
+  useEffect(() => {
+    if (!ownsQueries) return;
+    mountedQueries.current = queries;
+    return () => {
+      mountedQueries.current = null;
+      setTimeout(() => {
+        if (mountedQueries.current !== queries) queries.destroy();
+      }, 0);
+    };
+  }, [queries, ownsQueries]);
   // Hydration is idempotent (older data never overwrites newer), so it may run in render.
   useMemo(() => queryState && queries.hydrate(queryState), [queries, queryState]);
 

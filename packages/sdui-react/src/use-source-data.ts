@@ -27,8 +27,9 @@ const EMPTY: ResolvedSources = { data: {}, results: {}, errors: {} };
 /**
  * Fetches the data sources a spec binds to (`resolveAllSources`): all in parallel, each
  * failure isolated and reported per source, `cache: 'local'` sources served from `cache` when
- * their fetch fails (offline). Fetches on mount, when the set of source names or the cache
- * changes, and on `refresh()`; the registry object itself may be a new literal on every render.
+ * their fetch fails (offline). Fetches on mount, when the set of source names changes, and on
+ * `refresh()`. Neither argument's identity matters: the registry and the cache may be new
+ * objects on every render (the latest ones are used by the next fetch).
  * Requests of an unmounted component or of an older fetch are aborted and ignored.
  *
  * @example
@@ -46,6 +47,9 @@ export function useSourceData(
 ): UseSourceDataResult {
   const latest = useRef(registry);
   latest.current = registry;
+  // Read through a ref: a cache created inline during render must not refetch (it would loop).
+  const latestCache = useRef(cache);
+  latestCache.current = cache;
   const [state, setState] = useState<{ resolved: ResolvedSources; key: string | null }>({
     resolved: EMPTY,
     key: null,
@@ -63,11 +67,13 @@ export function useSourceData(
     const abort = new AbortController();
     controller.current = abort;
     const mine = ++generation.current;
-    const resolved = await resolveAllSources(sources, cache, { signal: abort.signal });
+    const resolved = await resolveAllSources(sources, latestCache.current, {
+      signal: abort.signal,
+    });
     if (mine === generation.current && !abort.signal.aborted)
       setState({ resolved, key: `${namesKey}` });
     return resolved;
-  }, [cache, namesKey]);
+  }, [namesKey]);
 
   useEffect(() => {
     void refresh();

@@ -173,6 +173,28 @@ function Products({
   );
 }
 
+let inlineFetches = 0;
+const inlineRegistry: DataSourceRegistry = {
+  products: {
+    cache: 'local',
+    fetch: () => {
+      inlineFetches += 1;
+      return [{ name: 'Tea' }];
+    },
+  },
+};
+function Inline() {
+  // A new cache on every render: its identity must not start another fetch.
+  const result = useSourceData(inlineRegistry, createDataSourceCache(createMemoryKVStorage()));
+  return (
+    <p>
+      {result.isLoading
+        ? 'loading'
+        : `items:${String((result.data.products as unknown[] | undefined)?.length)}`}
+    </p>
+  );
+}
+
 describe('useSourceData', () => {
   it('fetches sources, serves the cache offline and reports errors per source', async () => {
     const cache = createDataSourceCache(createMemoryKVStorage());
@@ -207,5 +229,16 @@ describe('useSourceData', () => {
     expect(screen.getByText('Tea')).toBeTruthy();
     expect(data?.results.products?.status).toBe('cached');
     expect(data?.errors.products?.message).toContain('offline');
+  });
+
+  it('fetches once when the cache object is created inline during render', async () => {
+    inlineFetches = 0;
+    render(<Inline />);
+    await screen.findByText('items:1');
+    // Let any follow-up fetch (and its re-render) run: the old hook refetched on every render.
+    await act(async () => {
+      for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    expect(inlineFetches).toBe(1);
   });
 });

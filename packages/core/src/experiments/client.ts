@@ -109,11 +109,15 @@ export interface FlagClient {
   setUser(userId: string): Promise<void>;
   /** The state as JSON, to bootstrap a client elsewhere (see {@link SerializedFlagState}). */
   serialize(): SerializedFlagState;
-  /** Stops timers and realtime subscriptions. */
+  /**
+   * Stops timers and realtime subscriptions and forgets listeners; later loads and writes are
+   * ignored. Idempotent.
+   */
   destroy(): void;
 }
 
-interface LoadedState {
+/** @internal */
+export interface LoadedState {
   userId: string;
   experiments: Map<string, Experiment>;
   runningByPath: Map<string, Experiment[]>;
@@ -121,7 +125,8 @@ interface LoadedState {
   factorsByPath: Map<string, FactorValue[]>;
 }
 
-function buildState(
+/** @internal */
+export function buildState(
   userId: string,
   experiments: readonly Experiment[],
   assignments: readonly Assignment[],
@@ -151,7 +156,79 @@ function buildState(
   return { userId, experiments: byName, runningByPath, assignments: ownAssignments, factorsByPath };
 }
 
-function assertSerializedState(value: unknown): asserts value is SerializedFlagState {
+/** @internal What a flag client reads for one user: the store calls of a load, nothing else. */
+export async function readFlagData(
+  store: FactoredStore,
+  userId: string,
+): Promise<{ experiments: Experiment[]; assignments: Assignment[]; factors: FactorValue[] }> {
+  const [experiments, assignments] = await Promise.all([
+    store.listExperiments({ status: LOADED_STATUSES }),
+    store.listAssignments({ userId }),
+  ]);
+  const factorPaths = new Set<string>();
+  for (const experiment of experiments) {
+    if (
+      experiment.status === 'running' &&
+      experiment.targeting.some((rule) => rule.kind === 'factor')
+    )
+      factorPaths.add(experiment.path);
+  }
+  const factors = (
+    await Promise.all([...factorPaths].map((path) => store.getFactors({ userId, path })))
+  ).flat();
+  return { experiments, assignments, factors };
+}
+
+/** @internal Evaluates `flag` in a loaded state. Pure: records nothing. */
+export function evaluateIn(
+  state: LoadedState,
+  flag: string,
+  refused: ReadonlySet<string>,
+  platform: Platform | undefined,
+  metadata: DeviceMetadata | undefined,
+): FlagEvaluation {
+  const experiment = state.experiments.get(flag);
+  if (!experiment) return defaultEvaluation(flag, 'unknown_flag');
+  if (refused.has(experiment.id))
+    return { ...defaultEvaluation(flag, 'excluded'), experimentId: experiment.id };
+  const assignment = state.assignments.get(experiment.id);
+  let excluded = false;
+  if (!assignment && experiment.status === 'running') {
+    for (const other of state.runningByPath.get(experiment.path) ?? []) {
+      if (other.id !== experiment.id && state.assignments.has(other.id)) {
+        excluded = true;
+        break;
+      }
+    }
+  }
+  const factors = state.factorsByPath.get(experiment.path);
+  return decideFlag(experiment, {
+    userId: state.userId,
+    assignment,
+    excluded,
+    ...(factors ? { factors } : {}),
+    ...(metadata ? { metadata } : {}),
+    ...(platform !== undefined ? { platform } : {}),
+  });
+}
+
+/** @internal The assignment an evaluation makes when the user has none yet, else `null`. */
+export function newAssignment(
+  state: LoadedState,
+  result: FlagEvaluation,
+  now: () => number,
+): Assignment | null {
+  const { experimentId, variantKey } = result;
+  return result.inExperiment &&
+    experimentId !== null &&
+    variantKey !== null &&
+    !state.assignments.has(experimentId)
+    ? { userId: state.userId, experimentId, variantKey, assignedAt: new Date(now()).toISOString() }
+    : null;
+}
+
+/** @internal */
+export function assertSerializedState(value: unknown): asserts value is SerializedFlagState {
   const s = value as Partial<SerializedFlagState> | null;
   if (
     typeof s !== 'object' ||
@@ -290,21 +367,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
   const loadOnce = async (): Promise<void> => {
     const myGeneration = generation;
     const userId = await resolveUser();
-    const [experiments, assignments] = await Promise.all([
-      store.listExperiments({ status: LOADED_STATUSES }),
-      store.listAssignments({ userId }),
-    ]);
-    const factorPaths = new Set<string>();
-    for (const experiment of experiments) {
-      if (
-        experiment.status === 'running' &&
-        experiment.targeting.some((rule) => rule.kind === 'factor')
-      )
-        factorPaths.add(experiment.path);
-    }
-    const factors = (
-      await Promise.all([...factorPaths].map((path) => store.getFactors({ userId, path })))
-    ).flat();
+    const { experiments, assignments, factors } = await readFlagData(store, userId);
     if (destroyed || myGeneration !== generation) return;
     const next = buildState(userId, experiments, assignments, factors);
     // Keep local assignments whose write has not landed yet.
@@ -401,42 +464,18 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
     let result: FlagEvaluation;
     if (!state) result = defaultEvaluation(flag, 'loading');
     else {
-      const experiment = state.experiments.get(flag);
-      if (!experiment) result = defaultEvaluation(flag, 'unknown_flag');
-      else if (refused.has(experiment.id))
-        result = { ...defaultEvaluation(flag, 'excluded'), experimentId: experiment.id };
-      else {
-        const assignment = state.assignments.get(experiment.id);
-        let excluded = false;
-        if (!assignment && experiment.status === 'running') {
-          for (const other of state.runningByPath.get(experiment.path) ?? []) {
-            if (other.id !== experiment.id && state.assignments.has(other.id)) {
-              excluded = true;
-              break;
-            }
-          }
-        }
-        const platform = context?.platform ?? options.platform;
-        const metadata = context?.metadata ?? options.metadata;
-        const factors = state.factorsByPath.get(experiment.path);
-        result = decideFlag(experiment, {
-          userId: state.userId,
-          assignment,
-          excluded,
-          ...(factors ? { factors } : {}),
-          ...(metadata ? { metadata } : {}),
-          ...(platform !== undefined ? { platform } : {}),
-        });
-        if (result.inExperiment && !assignment && result.variantKey !== null) {
-          const local: Assignment = {
-            userId: state.userId,
-            experimentId: experiment.id,
-            variantKey: result.variantKey,
-            assignedAt: new Date(now()).toISOString(),
-          };
-          state.assignments.set(experiment.id, local);
-          writeAssignment(local);
-        }
+      result = evaluateIn(
+        state,
+        flag,
+        refused,
+        context?.platform ?? options.platform,
+        context?.metadata ?? options.metadata,
+      );
+      const local = newAssignment(state, result, now);
+      if (local) {
+        // Sticky at once: it also excludes the other experiments on the path.
+        state.assignments.set(local.experimentId, local);
+        writeAssignment(local);
       }
     }
     if (useMemo) memo.set(flag, result);

@@ -17,6 +17,12 @@ export {
 export { type DecisionInput, decideFlag, defaultEvaluation } from './decide.js';
 export { evaluateFlag, getSharedFlagClient } from './flag.js';
 export {
+  createStaticFlagClient,
+  type LoadFlagStateOptions,
+  loadFlagState,
+  type StaticFlagClientOptions,
+} from './flag-state.js';
+export {
   assignBucket,
   BUCKET_COUNT,
   BUCKET_SEPARATOR,

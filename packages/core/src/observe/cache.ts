@@ -52,6 +52,8 @@ interface Entry<T> extends QueryObserver<T> {
   setData(data: T, updatedAt: number): void;
   fetchData(): Promise<T>;
   hasListeners(): boolean;
+  /** Forgets listeners and cancels the garbage-collection timer (cache destroyed). */
+  dispose(): void;
 }
 
 /**
@@ -74,6 +76,7 @@ export function createQueryCache(
   const entries = new Map<string, Entry<unknown>>();
   // One store subscription per topic, shared by every observed entry that listens to it.
   const topics = new Map<StoreTopic, { entries: Set<Entry<unknown>>; unsubscribe: () => void }>();
+  let destroyed = false;
 
   const onChange = (topic: StoreTopic, change: StoreChange) => {
     const watched = topics.get(topic);
@@ -84,7 +87,7 @@ export function createQueryCache(
   };
 
   const watch = (entry: Entry<unknown>) => {
-    if (!store.subscribe) return;
+    if (!store.subscribe || destroyed) return;
     for (const topic of entry.query.topics ?? []) {
       let watched = topics.get(topic);
       if (!watched) {
@@ -118,7 +121,9 @@ export function createQueryCache(
 
     const scheduleGc = () => {
       clearTimeout(gcTimer);
-      if (listeners.size > 0 || inFlight) return;
+      gcTimer = undefined;
+      // An infinite gcTimeMs keeps entries without a timer (server renders: nothing left open).
+      if (listeners.size > 0 || inFlight || destroyed || !Number.isFinite(gcTimeMs)) return;
       gcTimer = setTimeout(() => {
         if (listeners.size === 0 && !inFlight && entries.get(hash) === entry) entries.delete(hash);
       }, gcTimeMs);
@@ -176,6 +181,7 @@ export function createQueryCache(
       getSnapshot: () => snapshot,
       hasListeners: () => listeners.size > 0,
       subscribe(listener) {
+        if (destroyed) return () => {};
         listeners.add(listener);
         if (listeners.size === 1) {
           clearTimeout(gcTimer);
@@ -213,6 +219,11 @@ export function createQueryCache(
         if (updatedAt <= snapshot.updatedAt) return;
         publish({ ...snapshot, data, error: null, isLoading: false, updatedAt });
         scheduleGc();
+      },
+      dispose() {
+        listeners.clear();
+        clearTimeout(gcTimer);
+        gcTimer = undefined;
       },
     };
     return entry;
@@ -278,6 +289,13 @@ export function createQueryCache(
       for (const [hash, entry] of entries) {
         if (!entry.hasListeners()) entries.delete(hash);
       }
+    },
+    destroy() {
+      destroyed = true;
+      for (const entry of entries.values()) entry.dispose();
+      entries.clear();
+      for (const watched of topics.values()) watched.unsubscribe();
+      topics.clear();
     },
   };
 }

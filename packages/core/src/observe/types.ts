@@ -67,6 +67,8 @@ export interface QueryCacheOptions {
   /**
    * How long an entry nobody observes keeps its data, in ms (default 5 minutes). A remount
    * within that time renders the cached data at once and refetches in the background.
+   * `Infinity` keeps entries with no timer at all (what a server render uses: the cache is
+   * dropped with the request).
    */
   gcTimeMs?: number;
 }
@@ -107,4 +109,10 @@ export interface QueryCache {
   hydrate(state: DehydratedQueries): void;
   /** Drops every entry that nobody observes. */
   clear(): void;
+  /**
+   * Releases everything the cache holds: store subscriptions, garbage-collection timers,
+   * entries and listeners. Later observers get the last snapshot and no updates; `fetch`
+   * still reads once. Idempotent.
+   */
+  destroy(): void;
 }

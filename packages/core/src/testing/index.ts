@@ -29,6 +29,11 @@ export {
 } from './fixtures/factors/index.js';
 export type { ConformanceOptions, StoreHarness } from './harness.js';
 export { TEST_USERS, testUuid } from './harness.js';
+export {
+  type InstrumentedCall,
+  type InstrumentedStore,
+  instrumentStore,
+} from './instrument.js';
 
 /** Registers the whole conformance suite (every capability group) for one store. */
 export function runStoreConformanceSuite(options: ConformanceOptions): void {
