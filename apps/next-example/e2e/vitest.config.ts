@@ -14,5 +14,9 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    reporters: [
+      'default',
+      fileURLToPath(new URL('../../../scripts/test/summary-reporter.ts', import.meta.url)),
+    ],
   },
 });

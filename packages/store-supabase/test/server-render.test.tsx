@@ -9,11 +9,12 @@ import {
 import { instrumentStore } from '@factoredui/core/testing';
 import { Component, FactoredProvider, Flow, useFlag } from '@factoredui/react';
 import { createPostgresStore, createSupabaseStore } from '@factoredui/store-supabase';
-import { migrate } from '@factoredui/store-supabase/migrate';
 import pg from 'pg';
 import { renderToString } from 'react-dom/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_URL } from './harness/databases.js';
+import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
+import { serverTemplateName } from './harness/server-template.js';
 import { type PostgrestServer, startPostgrestServer } from './support/postgrest.js';
 import { serviceClient } from './support/postgrest-clients.js';
 import { createMigratedPglite } from './support/postgrest-db.js';
@@ -148,20 +149,20 @@ describe('server rendering over createPostgresStore (PGlite)', () => {
   });
 });
 
-const serverUrl = DATABASE_URL;
-if (serverUrl) {
-  describe('server rendering over createPostgresStore with a pg.Pool of 10 (PostgreSQL)', () => {
+const serverUrl = DATABASE_URL ?? '';
+describeWhen(Boolean(DATABASE_URL), NEEDS_DATABASE_URL)(
+  'server rendering over createPostgresStore with a pg.Pool of 10 (PostgreSQL)',
+  () => {
     serverRenderSuite(async () => {
       const url = new URL(serverUrl);
       const name = `factoredui_test_ssr_${process.pid}_${Date.now().toString(36)}`;
       const admin = new pg.Client({ connectionString: serverUrl });
       await admin.connect();
-      await admin.query(`create database ${name}`);
+      await admin.query(`create database ${name} template ${await serverTemplateName(serverUrl)}`);
       await admin.end();
       url.pathname = `/${name}`;
       // The default size of a pg.Pool, as an app server would have it.
       const pool = new pg.Pool({ connectionString: url.toString(), max: 10 });
-      await migrate(pool, { bootstrap: true });
       const count = async (sql: string) => (await pool.query<{ n: number }>(sql)).rows[0]?.n ?? -1;
       return {
         service: createPostgresStore(pool, { as: 'service' }),
@@ -178,12 +179,8 @@ if (serverUrl) {
         },
       };
     });
-  });
-} else {
-  describe('server rendering over createPostgresStore with a pg.Pool of 10 (PostgreSQL)', () => {
-    it.skip('skipped: set DATABASE_URL (e.g. postgres://postgres:postgres@127.0.0.1:5432/postgres) to run it', () => {});
-  });
-}
+  },
+);
 
 describe('server rendering over the supabase-js transport', () => {
   let db: PGlite;
