@@ -14,6 +14,7 @@ import {
   generateEd25519Keypair,
   loadFlagState,
   loadSpec,
+  nextSpecVersion,
   publishSpec,
   startExperiment,
 } from '@factoredui/core';
@@ -48,7 +49,7 @@ async function setup() {
   const envelope = await createEd25519Signer({
     privateKey: keypair.privateKey,
     keyId: 'bench',
-  }).sign(PROMO_SPEC, PROMO_SLOT);
+  }).sign(PROMO_SPEC, { ...PROMO_SLOT, version: await nextSpecVersion(service, PROMO_SLOT) });
   await publishSpec(service, { ...PROMO_SLOT, envelope, verifier });
   const promo = await loadSpec({
     store: service,

@@ -6,6 +6,7 @@ import {
   type FactoredStore,
   generateEd25519Keypair,
   listExperiments,
+  nextSpecVersion,
   publishSpec,
   type SpecVerifier,
   startExperiment,
@@ -56,7 +57,9 @@ async function publishPromo(service: FactoredStore) {
   const keyId = `next-example-${new Date().toISOString().slice(0, 19)}`;
   const verifier = createEd25519Verifier({ [keyId]: keypair.publicKey });
   const signer = createEd25519Signer({ privateKey: keypair.privateKey, keyId });
-  const envelope = await signer.sign(PROMO_SPEC, PROMO_SLOT);
+  // The version is signed too: one above what the store already holds for the slot.
+  const version = await nextSpecVersion(service, PROMO_SLOT);
+  const envelope = await signer.sign(PROMO_SPEC, { ...PROMO_SLOT, version });
   await publishSpec(service, { ...PROMO_SLOT, envelope, verifier });
   return { verifier, keyId };
 }
