@@ -1,0 +1,161 @@
+import type { FactoredEvent } from './types.js';
+
+/** A queued event: a {@link FactoredEvent} whose user is attached when it is written. */
+export type QueuedEvent = Omit<FactoredEvent, 'userId'>;
+
+/** A queued event with its serialized form, computed once and reused by persistence. */
+export interface QueueEntry {
+  readonly event: QueuedEvent;
+  /** `JSON.stringify(event)`; its length is what the byte bound counts. */
+  readonly json: string;
+}
+
+/** Bounds of an {@link EventQueue}. */
+export interface EventQueueLimits {
+  /** Most events held. */
+  maxEvents: number;
+  /** Most characters of serialized events held (UTF-16 code units, as storages count them). */
+  maxChars: number;
+}
+
+/**
+ * The in-memory event queue of a writer: oldest first, bounded by count and by serialized
+ * size, aware of which events a write is carrying (those are never handed out twice at once
+ * and never dropped). It does no I/O.
+ */
+export interface EventQueue {
+  /** Events held, including those a write is carrying. */
+  readonly length: number;
+  /** Serialized characters held. */
+  readonly chars: number;
+  /** Events a write is carrying. */
+  readonly inFlight: number;
+  /** Appends a new event (serializing it). Call {@link trim} afterwards to apply the bounds. */
+  push(event: QueuedEvent): QueueEntry;
+  /**
+   * Adds events read back from storage or adopted from another tab, in front of what is
+   * queued (they are older), skipping ids already held. Returns the entries added.
+   */
+  restore(events: readonly QueuedEvent[]): QueueEntry[];
+  /** Whether an event with this id is held. */
+  has(id: string): boolean;
+  /** Every entry, oldest first. Do not mutate. */
+  entries(): readonly QueueEntry[];
+  /** The oldest entries no write is carrying: at most `limit`, and at most `maxChars` unless one alone is larger. */
+  nextBatch(limit: number, maxChars?: number): QueueEntry[];
+  /** Marks ids as carried by a write, or releases them. */
+  setInFlight(ids: Iterable<string>, carried: boolean): void;
+  /** Removes the events with these ids (written or given up); returns how many were held. */
+  remove(ids: ReadonlySet<string>): number;
+  /**
+   * Drops the oldest events no write is carrying until the queue fits its bounds, or until
+   * `maxChars` when given (a tighter bound, e.g. what storage could hold). Returns the dropped
+   * entries.
+   */
+  trim(maxChars?: number): QueueEntry[];
+}
+
+/** Creates an {@link EventQueue}. */
+export function createEventQueue(limits: EventQueueLimits): EventQueue {
+  let items: QueueEntry[] = [];
+  const ids = new Set<string>();
+  const carried = new Set<string>();
+  let chars = 0;
+
+  const entryOf = (event: QueuedEvent): QueueEntry => ({ event, json: JSON.stringify(event) });
+
+  const keep = (kept: QueueEntry[]) => {
+    items = kept;
+    chars = 0;
+    ids.clear();
+    for (const entry of kept) {
+      chars += entry.json.length;
+      ids.add(entry.event.id);
+    }
+  };
+
+  return {
+    get length() {
+      return items.length;
+    },
+    get chars() {
+      return chars;
+    },
+    get inFlight() {
+      return carried.size;
+    },
+    push(event) {
+      const entry = entryOf(event);
+      items.push(entry);
+      ids.add(event.id);
+      chars += entry.json.length;
+      return entry;
+    },
+    restore(events) {
+      const added: QueueEntry[] = [];
+      for (const event of events) {
+        if (ids.has(event.id)) continue;
+        const entry = entryOf(event);
+        ids.add(event.id);
+        chars += entry.json.length;
+        added.push(entry);
+      }
+      if (added.length > 0) items = added.concat(items);
+      return added;
+    },
+    has: (id) => ids.has(id),
+    entries: () => items,
+    nextBatch(limit, maxChars = Number.POSITIVE_INFINITY) {
+      const batch: QueueEntry[] = [];
+      let size = 0;
+      for (const entry of items) {
+        if (batch.length === limit) break;
+        if (carried.has(entry.event.id)) continue;
+        size += entry.json.length;
+        if (size > maxChars && batch.length > 0) break;
+        batch.push(entry);
+      }
+      return batch;
+    },
+    setInFlight(list, isCarried) {
+      for (const id of list) {
+        if (isCarried) carried.add(id);
+        else carried.delete(id);
+      }
+    },
+    remove(gone) {
+      // Batches come from the head of the queue: usually a cheap splice, a filter otherwise.
+      let head = 0;
+      while (head < items.length && gone.has((items[head] as QueueEntry).event.id)) head += 1;
+      let removed = head;
+      if (head === gone.size || head === items.length) {
+        for (const entry of items.splice(0, head)) {
+          ids.delete(entry.event.id);
+          chars -= entry.json.length;
+        }
+      } else {
+        const before = items.length;
+        keep(items.filter((entry) => !gone.has(entry.event.id)));
+        removed = before - items.length;
+      }
+      return removed;
+    },
+    trim(maxChars = limits.maxChars) {
+      const charLimit = Math.min(maxChars, limits.maxChars);
+      let excessEvents = items.length - limits.maxEvents;
+      let excessChars = chars - charLimit;
+      if (excessEvents <= 0 && excessChars <= 0) return [];
+      const dropped: QueueEntry[] = [];
+      const kept: QueueEntry[] = [];
+      for (const entry of items) {
+        if ((excessEvents > 0 || excessChars > 0) && !carried.has(entry.event.id)) {
+          excessEvents -= 1;
+          excessChars -= entry.json.length;
+          dropped.push(entry);
+        } else kept.push(entry);
+      }
+      if (dropped.length > 0) keep(kept);
+      return dropped;
+    },
+  };
+}
