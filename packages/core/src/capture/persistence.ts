@@ -36,8 +36,8 @@ interface LegacyQueue {
 }
 
 const chunkKey = (key: string, seq: number) => `${key}:${seq}`;
-const serialize = (entries: readonly QueueEntry[]) =>
-  `[${entries.map((entry) => entry.json).join(',')}]`;
+const jsonOf = (entry: QueueEntry) => entry.json ?? JSON.stringify(entry.event);
+const serialize = (entries: readonly QueueEntry[]) => `[${entries.map(jsonOf).join(',')}]`;
 
 /** True for the storage-full errors of browsers (`QuotaExceededError`) and most KV stores. */
 export function isQuotaError(error: unknown): boolean {
@@ -162,7 +162,8 @@ export function createQueuePersistence(storage: KVStorage, key: string): QueuePe
 
   const storedChars = () => {
     let total = 0;
-    for (const entries of chunks.values()) for (const entry of entries) total += entry.json.length;
+    for (const entries of chunks.values())
+      for (const entry of entries) total += jsonOf(entry).length;
     return total;
   };
 

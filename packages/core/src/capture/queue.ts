@@ -3,11 +3,15 @@ import type { FactoredEvent } from './types.js';
 /** A queued event: a {@link FactoredEvent} whose user is attached when it is written. */
 export type QueuedEvent = Omit<FactoredEvent, 'userId'>;
 
-/** A queued event with its serialized form, computed once and reused by persistence. */
+/**
+ * A queued event with its serialized form. Serializing is deferred off the enqueue path:
+ * `json` is filled by {@link EventQueue.measure} (which persistence and the byte bound call),
+ * once per event.
+ */
 export interface QueueEntry {
   readonly event: QueuedEvent;
-  /** `JSON.stringify(event)`; its length is what the byte bound counts. */
-  readonly json: string;
+  /** `JSON.stringify(event)` once measured; its length is what the byte bound counts. */
+  json: string | undefined;
 }
 
 /** Bounds of an {@link EventQueue}. */
@@ -26,12 +30,14 @@ export interface EventQueueLimits {
 export interface EventQueue {
   /** Events held, including those a write is carrying. */
   readonly length: number;
-  /** Serialized characters held. */
+  /** Serialized characters held (of the events measured so far). */
   readonly chars: number;
   /** Events a write is carrying. */
   readonly inFlight: number;
-  /** Appends a new event (serializing it). Call {@link trim} afterwards to apply the bounds. */
+  /** Appends a new event, O(1): it is serialized later, by {@link measure}. */
   push(event: QueuedEvent): QueueEntry;
+  /** Serializes the events pushed since the last call, so `chars` and `json` are current. */
+  measure(): void;
   /**
    * Adds events read back from storage or adopted from another tab, in front of what is
    * queued (they are older), skipping ids already held. Returns the entries added.
@@ -41,7 +47,10 @@ export interface EventQueue {
   has(id: string): boolean;
   /** Every entry, oldest first. Do not mutate. */
   entries(): readonly QueueEntry[];
-  /** The oldest entries no write is carrying: at most `limit`, and at most `maxChars` unless one alone is larger. */
+  /**
+   * The oldest entries no write is carrying: at most `limit`, and at most `maxChars` unless one
+   * alone is larger (measuring them when `maxChars` is given).
+   */
   nextBatch(limit: number, maxChars?: number): QueueEntry[];
   /** Marks ids as carried by a write, or releases them. */
   setInFlight(ids: Iterable<string>, carried: boolean): void;
@@ -61,15 +70,30 @@ export function createEventQueue(limits: EventQueueLimits): EventQueue {
   const ids = new Set<string>();
   const carried = new Set<string>();
   let chars = 0;
+  /** Pushed and not yet measured nor indexed: every operation but `push` measures first. */
+  let unmeasured: QueueEntry[] = [];
 
-  const entryOf = (event: QueuedEvent): QueueEntry => ({ event, json: JSON.stringify(event) });
+  const sizeOf = (entry: QueueEntry) => entry.json?.length ?? 0;
+  const measureEntry = (entry: QueueEntry) => {
+    if (entry.json !== undefined) return;
+    entry.json = JSON.stringify(entry.event);
+    chars += entry.json.length;
+  };
+  const measure = () => {
+    if (unmeasured.length === 0) return;
+    for (const entry of unmeasured) {
+      measureEntry(entry);
+      ids.add(entry.event.id);
+    }
+    unmeasured = [];
+  };
 
   const keep = (kept: QueueEntry[]) => {
     items = kept;
     chars = 0;
     ids.clear();
     for (const entry of kept) {
-      chars += entry.json.length;
+      chars += sizeOf(entry);
       ids.add(entry.event.id);
     }
   };
@@ -85,33 +109,39 @@ export function createEventQueue(limits: EventQueueLimits): EventQueue {
       return carried.size;
     },
     push(event) {
-      const entry = entryOf(event);
+      const entry: QueueEntry = { event, json: undefined };
       items.push(entry);
-      ids.add(event.id);
-      chars += entry.json.length;
+      unmeasured.push(entry);
       return entry;
     },
+    measure,
     restore(events) {
+      measure();
       const added: QueueEntry[] = [];
       for (const event of events) {
         if (ids.has(event.id)) continue;
-        const entry = entryOf(event);
+        const entry: QueueEntry = { event, json: undefined };
+        measureEntry(entry);
         ids.add(event.id);
-        chars += entry.json.length;
         added.push(entry);
       }
       if (added.length > 0) items = added.concat(items);
       return added;
     },
-    has: (id) => ids.has(id),
+    has(id) {
+      measure();
+      return ids.has(id);
+    },
     entries: () => items,
     nextBatch(limit, maxChars = Number.POSITIVE_INFINITY) {
       const batch: QueueEntry[] = [];
       let size = 0;
+      const bounded = maxChars < Number.POSITIVE_INFINITY;
       for (const entry of items) {
         if (batch.length === limit) break;
         if (carried.has(entry.event.id)) continue;
-        size += entry.json.length;
+        if (bounded) measureEntry(entry);
+        size += sizeOf(entry);
         if (size > maxChars && batch.length > 0) break;
         batch.push(entry);
       }
@@ -124,6 +154,7 @@ export function createEventQueue(limits: EventQueueLimits): EventQueue {
       }
     },
     remove(gone) {
+      measure();
       // Batches come from the head of the queue: usually a cheap splice, a filter otherwise.
       let head = 0;
       while (head < items.length && gone.has((items[head] as QueueEntry).event.id)) head += 1;
@@ -131,7 +162,7 @@ export function createEventQueue(limits: EventQueueLimits): EventQueue {
       if (head === gone.size || head === items.length) {
         for (const entry of items.splice(0, head)) {
           ids.delete(entry.event.id);
-          chars -= entry.json.length;
+          chars -= sizeOf(entry);
         }
       } else {
         const before = items.length;
@@ -141,6 +172,7 @@ export function createEventQueue(limits: EventQueueLimits): EventQueue {
       return removed;
     },
     trim(maxChars = limits.maxChars) {
+      measure();
       const charLimit = Math.min(maxChars, limits.maxChars);
       let excessEvents = items.length - limits.maxEvents;
       let excessChars = chars - charLimit;
@@ -150,7 +182,7 @@ export function createEventQueue(limits: EventQueueLimits): EventQueue {
       for (const entry of items) {
         if ((excessEvents > 0 || excessChars > 0) && !carried.has(entry.event.id)) {
           excessEvents -= 1;
-          excessChars -= entry.json.length;
+          excessChars -= sizeOf(entry);
           dropped.push(entry);
         } else kept.push(entry);
       }

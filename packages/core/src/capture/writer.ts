@@ -248,8 +248,9 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
   const leaseMs = positive(options.leaseMs ?? 10_000, 'leaseMs');
   const adoptIntervalMs = positive(options.adoptIntervalMs ?? 5000, 'adoptIntervalMs');
 
+  const maxQueueSize = Math.floor(positive(options.maxQueueSize ?? 1000, 'maxQueueSize'));
   const queue = createEventQueue({
-    maxEvents: Math.floor(positive(options.maxQueueSize ?? 1000, 'maxQueueSize')),
+    maxEvents: maxQueueSize,
     maxChars: Math.floor(positive(options.maxQueueBytes ?? 1_000_000, 'maxQueueBytes')),
   });
   const sessions = new Map<string, SessionRecord>();
@@ -330,6 +331,8 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
   };
 
   const commitOnce = async () => {
+    // Serializing happens here, off the enqueue path; it also applies the byte bound.
+    countDropped(queue.trim());
     if (!persistence) return;
     let result = await persistence.commit(snapshot());
     while (fitStorage(result)) result = await persistence.commit(snapshot());
@@ -345,7 +348,6 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
   const persistNow = (): Promise<void> => {
     if (persistTimer !== null) timers.clearTimeout(persistTimer);
     persistTimer = null;
-    if (!persistence) return Promise.resolve();
     if (committing) {
       dirty = true;
       return committing;
@@ -364,8 +366,9 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
     return committing;
   };
 
+  /** Commits within `persistDelayMs` (without storage: applies the byte bound then). */
   const schedulePersist = () => {
-    if (!persistence || persistTimer !== null || closed) return;
+    if (persistTimer !== null || closed) return;
     persistTimer = timers.setTimeout(() => {
       persistTimer = null;
       void persistNow();
@@ -613,7 +616,8 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
       createdAt: toIsoString(createdAt ?? now(), 'createdAt'),
     };
     queue.push(event);
-    countDropped(queue.trim());
+    // O(1) here; the byte bound is applied within persistDelayMs, when events are serialized.
+    if (queue.length > maxQueueSize) countDropped(queue.trim());
     schedulePersist();
     const waiting = queue.length - queue.inFlight;
     scheduleFlush(waiting >= batchSize ? now() : now() + flushIntervalMs);
