@@ -54,10 +54,10 @@ const entries: Entry[] = [
     pkg: '@factoredui/core',
     imports: ['initCapture', 'createWebAdapter', 'createFlagClient'],
     external: [],
-    // Moved from 12 kB: the path is 12.2 kB of real code (web adapter with rage/dead/scroll
-    // detectors, durable writer, flag client, murmur3) after removing every dependency it
-    // could drop; the reasons are in docs/bundle-size.md ("Budget changes").
-    budgetKb: 12.5,
+    // Moved from 12 kB, then 12.5 kB: the path is real code (web adapter with rage/dead/scroll
+    // detectors, durable writer with per-tab queues, flag client, murmur3); the reasons are in
+    // docs/bundle-size.md ("Budget changes").
+    budgetKb: 15.5,
     kind: 'budget',
     note: 'initCapture, createWebAdapter, createFlagClient',
   },
@@ -428,6 +428,12 @@ function report(results: Measured[]): string {
     '  the flag client (local evaluation, targeting with version comparison, exposure dedup) and the murmur3',
     "  hash. Reaching 12 kB would mean cutting features or the messages that say what to do; GrowthBook's",
     '  client alone measures 14.2 kB here.',
+    '- **core capture + flag client: 12.5 kB -> 15.5 kB.** Durable capture (issue 17) measured 12.31 ->',
+    '  15.09 kB gzipped (30.8 -> 38.4 kB minified). The new modules, minified: tab ownership (Web Locks,',
+    '  lease with heartbeat, registry, adoption) 2.0 kB, chunked per-tab persistence with the 0.x reader',
+    '  2.5 kB, the byte-bounded queue 1.5 kB, the transport with a timeout on every store call 1.4 kB,',
+    '  and the writer that wires them grew by 0.6 kB. Each closes a way events were lost (a crashed tab,',
+    '  a hung store call, a hard crash, a full storage); none can be dropped without reopening one.',
   );
   return `${lines.join('\n')}\n`;
 }
