@@ -9,9 +9,9 @@ import {
   createEventWriter,
   type EventWriter,
   type EventWriterOptions,
-  type KVStorage,
   type SessionRecord,
 } from '../src/capture/index.js';
+import type { KVStorage } from '../src/util/kv.js';
 import {
   createFaultyStore,
   createQuotaStorage,
