@@ -5,6 +5,7 @@ import {
   DEFAULT_QUEUE_STORAGE_KEY,
   type EventWriterOptions,
   FactoredError,
+  initCapture,
   type KVStorage,
   type SessionRecord,
 } from '@factoredui/core';
@@ -357,5 +358,43 @@ describe('bounds in bytes and full storage', () => {
     await w.time.advance(10_000);
     expect(new Set(w.faulty.rows.keys())).toEqual(new Set(ids));
     expect(a.writer.getStats()).toMatchObject({ dropped: 0, unpersisted: 0, queued: 0 });
+  });
+});
+
+describe('initCapture', () => {
+  it('hands the adapter’s locks and storage to the writer', async () => {
+    const shared = createSharedLocks().forTab();
+    const names: string[] = [];
+    const locks: CaptureLocks = {
+      request: (name, options, callback) => {
+        names.push(name);
+        return shared.request(name, options, callback);
+      },
+    };
+    const storage = createQuotaStorage();
+    const faulty = createFaultyStore(seededRandom(1));
+    const capture = initCapture({
+      store: faulty.store,
+      adapter: {
+        platform: 'test',
+        start() {},
+        stop() {},
+        sessionMetadata: () => ({ platform: 'test' }),
+        queueStorage: storage,
+        sessionStorage: storage,
+        locks,
+      },
+    });
+    await capture.ready;
+    expect(names.some((name) => /^factoredui:capture-queue:lock:[0-9a-f-]{36}$/.test(name))).toBe(
+      true,
+    );
+    const id = capture.track('custom', 'a/b');
+    await capture.stopCapture();
+    expect([...faulty.rows.keys()]).toEqual([id]);
+    // Stopped with nothing left: the tab's queue and registry entry are gone.
+    expect([...storage.data.keys()].filter((k) => k.startsWith(DEFAULT_QUEUE_STORAGE_KEY))).toEqual(
+      [],
+    );
   });
 });
