@@ -92,6 +92,9 @@ export async function readPersistedQueue(
   };
   for (const seq of [...root.chunks].sort((a, b) => a - b)) await read(seq);
   for (let seq = root.next; await read(seq); seq += 1);
+  // Chunks follow commit order; adopted (older) events can sit in a later chunk. UUIDv7 ids
+  // sort by creation time.
+  events.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return {
     events,
     sessions: Array.isArray(root.sessions) ? root.sessions : [],
@@ -116,38 +119,45 @@ export async function removePersistedQueue(storage: KVStorage, key: string): Pro
   await settle(storage.removeItem(key));
 }
 
-/** What a {@link QueuePersistence} is asked to make durable. */
+/**
+ * What changed in the queue since the last commit: what a {@link QueuePersistence} is asked to
+ * make durable. Commits cost O(changes), not O(queue).
+ */
 export interface QueueSnapshot {
-  /** The queue, oldest first. */
-  entries: readonly QueueEntry[];
-  /** Whether an id is still queued (cheaper than scanning `entries`). */
+  /** Entries pushed or restored since the last commit. */
+  added: readonly QueueEntry[];
+  /** Ids that left the queue since the last commit (written, dropped or given up). */
+  removed: Iterable<string>;
+  /** Whether an id is queued now. */
   has(id: string): boolean;
+  /** Records of the sessions the queue may refer to. */
   sessions: SessionRecord[];
   dropped: number;
 }
 
 /** Outcome of {@link QueuePersistence.commit}. */
 export interface CommitResult {
-  /** True when storage now holds exactly the snapshot. */
+  /** True when storage now holds exactly the queue. */
   ok: boolean;
-  /** Events of the snapshot that storage does not hold (0 when `ok`). */
+  /** Queued events storage does not hold (0 when `ok`). */
   unpersisted: number;
   /** The first storage error, when not `ok`. */
   error?: unknown;
-  /** Characters of events storage held for this queue after the commit. */
+  /** Characters of events storage holds for this queue after the commit. */
   storedChars: number;
 }
 
 /**
  * One tab's queue in storage, written incrementally: each commit removes the chunks whose
  * events are all gone, rewrites chunks that lost some, writes the new events as one new chunk
- * and then the manifest. Commits must not overlap (the caller serializes them).
+ * and then the manifest. What a failed commit could not write is retried by the next one.
+ * Commits must not overlap (the caller serializes them).
  */
 export interface QueuePersistence {
   /** The manifest key. */
   readonly key: string;
-  /** Makes storage match `snapshot`. Never rejects; failures are in the result. */
-  commit(snapshot: QueueSnapshot): Promise<CommitResult>;
+  /** Applies `changes` to storage. Never rejects; failures are in the result. */
+  commit(changes: QueueSnapshot): Promise<CommitResult>;
   /** Removes everything this tab stored. */
   clear(): Promise<void>;
 }
@@ -156,20 +166,19 @@ export interface QueuePersistence {
 export function createQueuePersistence(storage: KVStorage, key: string): QueuePersistence {
   /** Chunks this instance wrote and still holds, by sequence number. */
   const chunks = new Map<number, QueueEntry[]>();
-  const stored = new Set<string>();
+  /** The chunk of every event storage holds. */
+  const seqOf = new Map<string, number>();
+  /** Chunks holding events that left the queue. */
+  const dirty = new Set<number>();
+  /** Added events not yet written (a failed commit). */
+  let pending: QueueEntry[] = [];
   let next = 0;
+  let chars = 0;
   let manifest = '';
-
-  const storedChars = () => {
-    let total = 0;
-    for (const entries of chunks.values())
-      for (const entry of entries) total += jsonOf(entry).length;
-    return total;
-  };
 
   return {
     key,
-    async commit(snapshot) {
+    async commit(changes) {
       let error: unknown;
       let failed = false;
       const attempt = async (run: () => void | Promise<void>) => {
@@ -184,34 +193,44 @@ export function createQueuePersistence(storage: KVStorage, key: string): QueuePe
       };
 
       // 1. Chunks whose events left the queue: removed or rewritten with what is left.
-      for (const [seq, entries] of [...chunks]) {
-        const left = entries.filter((entry) => snapshot.has(entry.event.id));
-        if (left.length === entries.length) continue;
+      for (const id of changes.removed) {
+        const seq = seqOf.get(id);
+        if (seq === undefined) continue;
+        seqOf.delete(id);
+        dirty.add(seq);
+      }
+      for (const seq of [...dirty]) {
+        const entries = chunks.get(seq) ?? [];
+        const left = entries.filter((entry) => seqOf.get(entry.event.id) === seq);
         const ok = await attempt(() =>
           left.length === 0
             ? storage.removeItem(chunkKey(key, seq))
             : storage.setItem(chunkKey(key, seq), serialize(left)),
         );
-        // A failed rewrite keeps the old chunk: its extra events are already stored (the
-        // store skips them), so nothing is lost.
+        // A failed rewrite keeps the old chunk until the next commit: its extra events are
+        // already stored (the store skips them), so nothing is lost.
         if (!ok) continue;
-        for (const entry of entries)
-          if (!snapshot.has(entry.event.id)) stored.delete(entry.event.id);
+        dirty.delete(seq);
+        for (const entry of entries) if (!left.includes(entry)) chars -= jsonOf(entry).length;
         if (left.length === 0) chunks.delete(seq);
         else chunks.set(seq, left);
       }
 
       // 2. New events: one chunk.
-      const fresh = snapshot.entries.filter((entry) => !stored.has(entry.event.id));
-      let unpersisted = 0;
-      if (fresh.length > 0) {
+      pending = pending
+        .concat(changes.added)
+        .filter((entry) => changes.has(entry.event.id) && !seqOf.has(entry.event.id));
+      if (pending.length > 0) {
         const seq = next;
+        const fresh = pending;
         if (await attempt(() => storage.setItem(chunkKey(key, seq), serialize(fresh)))) {
           next += 1;
           chunks.set(seq, fresh);
-          for (const entry of fresh) stored.add(entry.event.id);
-        } else {
-          unpersisted = fresh.length;
+          for (const entry of fresh) {
+            seqOf.set(entry.event.id, seq);
+            chars += jsonOf(entry).length;
+          }
+          pending = [];
         }
       }
 
@@ -220,19 +239,22 @@ export function createQueuePersistence(storage: KVStorage, key: string): QueuePe
         v: 2,
         chunks: [...chunks.keys()],
         next,
-        sessions: snapshot.sessions,
-        dropped: snapshot.dropped,
+        sessions: changes.sessions,
+        dropped: changes.dropped,
       };
       const json = JSON.stringify(body);
       if (json !== manifest && (await attempt(() => storage.setItem(key, json)))) manifest = json;
       return failed
-        ? { ok: false, unpersisted, error, storedChars: storedChars() }
-        : { ok: true, unpersisted: 0, storedChars: storedChars() };
+        ? { ok: false, unpersisted: pending.length, error, storedChars: chars }
+        : { ok: true, unpersisted: 0, storedChars: chars };
     },
     async clear() {
       for (const seq of chunks.keys()) await settle(storage.removeItem(chunkKey(key, seq)));
       chunks.clear();
-      stored.clear();
+      seqOf.clear();
+      dirty.clear();
+      pending = [];
+      chars = 0;
       manifest = '';
       await settle(storage.removeItem(key));
     },

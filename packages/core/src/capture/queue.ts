@@ -45,6 +45,11 @@ export interface EventQueue {
   restore(events: readonly QueuedEvent[]): QueueEntry[];
   /** Whether an event with this id is held. */
   has(id: string): boolean;
+  /**
+   * What changed since the last call: entries pushed or restored, ids that left. Persistence
+   * commits these, so a commit costs O(changes).
+   */
+  takeChanges(): { added: QueueEntry[]; removed: string[] };
   /** Every entry, oldest first. Do not mutate. */
   entries(): readonly QueueEntry[];
   /**
@@ -72,6 +77,8 @@ export function createEventQueue(limits: EventQueueLimits): EventQueue {
   let chars = 0;
   /** Pushed and not yet measured nor indexed: every operation but `push` measures first. */
   let unmeasured: QueueEntry[] = [];
+  let added: QueueEntry[] = [];
+  let removed: string[] = [];
 
   const sizeOf = (entry: QueueEntry) => entry.json?.length ?? 0;
   const measureEntry = (entry: QueueEntry) => {
@@ -112,25 +119,35 @@ export function createEventQueue(limits: EventQueueLimits): EventQueue {
       const entry: QueueEntry = { event, json: undefined };
       items.push(entry);
       unmeasured.push(entry);
+      added.push(entry);
       return entry;
     },
     measure,
     restore(events) {
       measure();
-      const added: QueueEntry[] = [];
+      const restored: QueueEntry[] = [];
       for (const event of events) {
         if (ids.has(event.id)) continue;
         const entry: QueueEntry = { event, json: undefined };
         measureEntry(entry);
         ids.add(event.id);
-        added.push(entry);
+        restored.push(entry);
       }
-      if (added.length > 0) items = added.concat(items);
-      return added;
+      if (restored.length > 0) {
+        items = restored.concat(items);
+        added.push(...restored);
+      }
+      return restored;
     },
     has(id) {
       measure();
       return ids.has(id);
+    },
+    takeChanges() {
+      const changes = { added, removed };
+      added = [];
+      removed = [];
+      return changes;
     },
     entries: () => items,
     nextBatch(limit, maxChars = Number.POSITIVE_INFINITY) {
@@ -158,18 +175,20 @@ export function createEventQueue(limits: EventQueueLimits): EventQueue {
       // Batches come from the head of the queue: usually a cheap splice, a filter otherwise.
       let head = 0;
       while (head < items.length && gone.has((items[head] as QueueEntry).event.id)) head += 1;
-      let removed = head;
+      let count = head;
       if (head === gone.size || head === items.length) {
         for (const entry of items.splice(0, head)) {
           ids.delete(entry.event.id);
           chars -= sizeOf(entry);
+          removed.push(entry.event.id);
         }
       } else {
         const before = items.length;
+        for (const entry of items) if (gone.has(entry.event.id)) removed.push(entry.event.id);
         keep(items.filter((entry) => !gone.has(entry.event.id)));
-        removed = before - items.length;
+        count = before - items.length;
       }
-      return removed;
+      return count;
     },
     trim(maxChars = limits.maxChars) {
       measure();
@@ -186,7 +205,10 @@ export function createEventQueue(limits: EventQueueLimits): EventQueue {
           dropped.push(entry);
         } else kept.push(entry);
       }
-      if (dropped.length > 0) keep(kept);
+      if (dropped.length > 0) {
+        keep(kept);
+        for (const entry of dropped) removed.push(entry.event.id);
+      }
       return dropped;
     },
   };

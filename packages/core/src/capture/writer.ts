@@ -9,6 +9,7 @@ import {
   createQueuePersistence,
   isQuotaError,
   type QueuePersistence,
+  type QueueSnapshot,
   readPersistedQueue,
   removePersistedQueue,
 } from './persistence.js';
@@ -311,12 +312,17 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
   let dirty = false;
   let lastCommitOk = true;
 
-  const snapshot = () => {
-    const used = new Set(queue.entries().map((entry) => entry.event.sessionId));
+  /** The persistence was replaced (a lost lease): its first commit must write everything. */
+  let resync = false;
+  const snapshot = (): QueueSnapshot => {
+    const changes = queue.takeChanges();
+    const added = resync ? queue.entries() : changes.added;
+    resync = false;
     return {
-      entries: queue.entries(),
+      added,
+      removed: changes.removed,
       has: (id: string) => queue.has(id),
-      sessions: [...sessions.values()].filter((s) => used.has(s.id)),
+      sessions: [...sessions.values()],
       dropped,
     };
   };
@@ -333,7 +339,10 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
   const commitOnce = async () => {
     // Serializing happens here, off the enqueue path; it also applies the byte bound.
     countDropped(queue.trim());
-    if (!persistence) return;
+    if (!persistence) {
+      queue.takeChanges(); // nothing to apply them to
+      return;
+    }
     let result = await persistence.commit(snapshot());
     while (fitStorage(result)) result = await persistence.commit(snapshot());
     // Reported when storage starts failing and whenever the number at risk changes, not on
@@ -441,6 +450,7 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
       },
     });
     ownership = mine;
+    resync = persistence !== null;
     persistence = createQueuePersistence(storage, mine.queueKey(mine.tabId));
     return mine.ready;
   };

@@ -37,7 +37,7 @@ function setup(storage: KVStorage = createMemoryKVStorage()) {
   const commit = (dropped = 0) => {
     queue.measure();
     return persistence.commit({
-      entries: queue.entries(),
+      ...queue.takeChanges(),
       has: (id) => queue.has(id),
       sessions: SESSIONS,
       dropped,
