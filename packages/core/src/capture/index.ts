@@ -27,6 +27,7 @@ export {
   type InitCaptureOptions,
   initCapture,
 } from './init.js';
+export { createQueueKeeper, type QueueKeeper, type QueueKeeperOptions } from './keeper.js';
 export {
   type CaptureLocks,
   createTabOwnership,

@@ -1,18 +1,10 @@
 import { FactoredError, isFactoredError } from '../errors.js';
-import { createEventId, createRandomId, isUuid } from '../util/ids.js';
+import { createEventId, isUuid } from '../util/ids.js';
 import type { KVStorage } from '../util/kv.js';
 import { type TimeInput, toIsoString } from '../util/time.js';
 import { type RetryOptions, retryDelay } from './backoff.js';
-import { type CaptureLocks, createTabOwnership, type TabOwnership } from './ownership.js';
-import {
-  type CommitResult,
-  createQueuePersistence,
-  isQuotaError,
-  type QueuePersistence,
-  type QueueSnapshot,
-  readPersistedQueue,
-  removePersistedQueue,
-} from './persistence.js';
+import { createQueueKeeper } from './keeper.js';
+import type { CaptureLocks } from './ownership.js';
 import { createEventQueue, type QueuedEvent, type QueueEntry } from './queue.js';
 import { type CaptureTimers, defaultTimers, type TimerHandle } from './timers.js';
 import { type CaptureStore, createTransport, DEFAULT_STORE_TIMEOUT_MS } from './transport.js';
@@ -259,7 +251,6 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
   let written = 0;
   let rejected = 0;
   let adopted = 0;
-  let unpersisted = 0;
   let failures = 0;
   let nextRetryAt: number | null = null;
   let lastError: unknown = null;
@@ -303,157 +294,46 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
     },
   });
 
-  // ---- persistence and ownership -----------------------------------------------------------
+  // ---- durability: commits, tab ownership, adoption ---------------------------------------
 
-  let ownership: TabOwnership | null = null;
-  let persistence: QueuePersistence | null = null;
-  let persistTimer: TimerHandle | null = null;
-  let committing: Promise<void> | null = null;
-  let dirty = false;
-  let lastCommitOk = true;
-
-  /** The persistence was replaced (a lost lease): its first commit must write everything. */
-  let resync = false;
-  const snapshot = (): QueueSnapshot => {
-    const changes = queue.takeChanges();
-    const added = resync ? queue.entries() : changes.added;
-    resync = false;
-    return {
-      added,
-      removed: changes.removed,
-      has: (id: string) => queue.has(id),
-      sessions: [...sessions.values()],
-      dropped,
-    };
-  };
-
-  /** Storage is full while the store is unreachable: keep only what storage could hold. */
-  const fitStorage = (result: CommitResult): boolean => {
-    if (result.ok || !isQuotaError(result.error) || failures === 0 || result.storedChars === 0)
-      return false;
-    const gone = queue.trim(result.storedChars);
-    countDropped(gone);
-    return gone.length > 0;
-  };
-
-  const commitOnce = async () => {
-    // Serializing happens here, off the enqueue path; it also applies the byte bound.
-    countDropped(queue.trim());
-    if (!persistence) {
-      queue.takeChanges(); // nothing to apply them to
-      return;
-    }
-    let result = await persistence.commit(snapshot());
-    while (fitStorage(result)) result = await persistence.commit(snapshot());
-    // Reported when storage starts failing and whenever the number at risk changes, not on
-    // every commit of a lasting failure.
-    if (!result.ok && (lastCommitOk || result.unpersisted !== unpersisted))
-      onError(result.error, { phase: 'persist', events: result.unpersisted });
-    lastCommitOk = result.ok;
-    unpersisted = result.unpersisted;
-  };
-
-  /** Commits now (after a running commit, if any); settles when storage matches the queue. */
-  const persistNow = (): Promise<void> => {
-    if (persistTimer !== null) timers.clearTimeout(persistTimer);
-    persistTimer = null;
-    if (committing) {
-      dirty = true;
-      return committing;
-    }
-    const run = async () => {
-      try {
-        do {
-          dirty = false;
-          await commitOnce();
-        } while (dirty);
-      } finally {
-        committing = null;
+  const keeper = createQueueKeeper({
+    storage,
+    prefix: storageKey,
+    locks: options.locks,
+    leaseMs,
+    adoptIntervalMs,
+    persistDelayMs,
+    now,
+    timers,
+    queue,
+    meta: () => ({ sessions: [...sessions.values()], dropped }),
+    // Storage is full: dropping the oldest to fit is right only while they cannot be sent.
+    mayDropToFit: () => failures > 0,
+    onDropped: countDropped,
+    onAdopt(found) {
+      for (const session of found.sessions) {
+        if (isUuid(session?.id) && !sessions.has(session.id)) sessions.set(session.id, session);
       }
-    };
-    committing = run();
-    return committing;
-  };
-
-  /** Commits within `persistDelayMs` (without storage: applies the byte bound then). */
-  const schedulePersist = () => {
-    if (persistTimer !== null || closed) return;
-    persistTimer = timers.setTimeout(() => {
-      persistTimer = null;
-      void persistNow();
-    }, persistDelayMs);
-  };
-
-  /** Takes over the queue persisted at `key`: queued and durable under this tab's key first, then removed. */
-  const adoptQueue = async (key: string) => {
-    if (!storage) return;
-    const found = await readPersistedQueue(storage, key);
-    if (!found) return;
-    for (const session of found.sessions) {
-      if (isUuid(session?.id) && !sessions.has(session.id)) sessions.set(session.id, session);
-    }
-    // Events whose session is unknown could never be written.
-    const writable = found.events.filter((e) => isUuid(e?.id) && sessions.has(e.sessionId));
-    const orphans = found.events.length - writable.length;
-    if (orphans > 0) {
-      rejected += orphans;
-      onError(
-        new FactoredError(
-          'internal',
-          `${orphans} persisted events had no session and were discarded.`,
-        ),
-        { phase: 'load', events: orphans },
-      );
-    }
-    adopted += queue.restore(writable).length;
-    dropped += found.dropped;
-    countDropped(queue.trim());
-    await persistNow();
-    await removePersistedQueue(storage, key);
-    if (queue.length > 0) scheduleFlush(now());
-  };
-
-  let adoptTimer: TimerHandle | null = null;
-  const adoptDead = async () => {
-    if (!ownership || closed) return;
-    try {
-      await ownership.adoptDead(adoptQueue, storageKey);
-    } catch (error) {
-      onError(error, { phase: 'load', events: 0 });
-    }
-  };
-  const scheduleAdoption = () => {
-    if (closed || !ownership) return;
-    adoptTimer = timers.setTimeout(() => {
-      adoptTimer = null;
-      void adoptDead().finally(scheduleAdoption);
-    }, adoptIntervalMs);
-  };
-
-  /** Starts owning a fresh queue key (at start, and again if a lease was lost). */
-  const own = (): Promise<void> => {
-    if (!storage) return Promise.resolve();
-    const mine = createTabOwnership({
-      storage,
-      prefix: storageKey,
-      tabId: createRandomId(),
-      locks: options.locks,
-      leaseMs,
-      now,
-      timers,
-      onError: (error) => onError(error, { phase: 'persist', events: 0 }),
-      onLost: () => {
-        // Another tab adopted this tab's persisted queue; its events may now be written twice
-        // (harmless). Persist what is queued under a new key.
-        if (closed || ownership !== mine) return;
-        void own().then(() => persistNow());
-      },
-    });
-    ownership = mine;
-    resync = persistence !== null;
-    persistence = createQueuePersistence(storage, mine.queueKey(mine.tabId));
-    return mine.ready;
-  };
+      // Events whose session is unknown could never be written.
+      const writable = found.events.filter((e) => isUuid(e?.id) && sessions.has(e.sessionId));
+      const orphans = found.events.length - writable.length;
+      if (orphans > 0) {
+        rejected += orphans;
+        onError(
+          new FactoredError(
+            'internal',
+            `${orphans} persisted events had no session and were discarded.`,
+          ),
+          { phase: 'load', events: orphans },
+        );
+      }
+      adopted += queue.restore(writable).length;
+      dropped += found.dropped;
+      if (queue.length > 0) scheduleFlush(now());
+    },
+    onError,
+  });
+  const schedulePersist = keeper.schedule;
 
   // ---- automatic flushing ------------------------------------------------------------------
 
@@ -578,7 +458,7 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
   };
 
   const flushOnHide = () => {
-    void persistNow();
+    void keeper.commitNow();
     if (closed) return;
     // One keepalive request of bounded size, with what no other write is carrying.
     const batch = queue.nextBatch(Number.POSITIVE_INFINITY, keepaliveMaxChars);
@@ -634,14 +514,7 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
     return event;
   };
 
-  const ready: Promise<void> = own()
-    .then(adoptDead)
-    .catch((error: unknown) => onError(error, { phase: 'load', events: 0 }))
-    .then(() => {
-      scheduleAdoption();
-      // Events queued before the tab owned its key are persisted now.
-      if (queue.length > 0) schedulePersist();
-    });
+  const ready = keeper.ready;
 
   return {
     ready,
@@ -666,7 +539,7 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
       written,
       rejected,
       adopted,
-      unpersisted,
+      unpersisted: keeper.unpersisted,
       failures,
       nextRetryAt,
       flushing: running !== null,
@@ -675,18 +548,9 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
     async close() {
       if (closed) return;
       closed = true;
-      for (const timer of [flushTimer, adoptTimer]) if (timer !== null) timers.clearTimeout(timer);
+      if (flushTimer !== null) timers.clearTimeout(flushTimer);
       flushTimer = null;
-      adoptTimer = null;
-      await ready;
-      await persistNow();
-      if (!ownership || !persistence) return;
-      const empty = queue.length === 0 && dropped === 0;
-      if (empty)
-        await persistence
-          .clear()
-          .catch((error: unknown) => onError(error, { phase: 'persist', events: 0 }));
-      await ownership.release(empty);
+      await keeper.close(() => queue.length === 0 && dropped === 0);
     },
   };
 }
