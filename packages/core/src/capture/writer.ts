@@ -378,6 +378,8 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
     } finally {
       queue.setInFlight(ids, false);
     }
+    // Stored now: a late answer of an earlier, timed-out call for them changes nothing.
+    for (const id of ids) uncertain.delete(id);
     written += queue.remove(new Set(ids));
   };
 
