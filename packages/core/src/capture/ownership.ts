@@ -160,7 +160,12 @@ export function createTabOwnership(options: TabOwnershipOptions): TabOwnership {
                 granted();
               }),
           )
-          .catch(onError);
+          .catch((error: unknown) => {
+            // Locks refused (a sandboxed frame): capture goes on; the queue is still persisted,
+            // only its adoption by other tabs cannot be coordinated.
+            onError(error);
+            granted();
+          });
       }).then(() => guard(() => list(tabId)))
     : guard(async () => {
         await writeLease(tabId, now() + leaseMs);

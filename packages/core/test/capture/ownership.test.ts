@@ -90,3 +90,24 @@ describe('tab ownership', () => {
     expect(await adoptAll(c.ownership)).toEqual(['q:b']);
   });
 });
+
+describe('tab ownership without usable locks', () => {
+  it('still becomes ready (and reports why) when the lock request is refused', async () => {
+    const storage = createMemoryKVStorage();
+    const time = createVirtualTime();
+    const errors: unknown[] = [];
+    const refused = new Error('The request was denied.');
+    const ownership = createTabOwnership({
+      storage,
+      prefix: 'q',
+      tabId: 'a',
+      locks: { request: () => Promise.reject(refused) },
+      leaseMs: 9000,
+      now: time.now,
+      timers: time.timers(),
+      onError: (error) => errors.push(error),
+    });
+    await ownership.ready;
+    expect(errors).toContain(refused);
+  });
+});
