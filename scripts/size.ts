@@ -429,7 +429,7 @@ function report(results: Measured[]): string {
     "  hash. Reaching 12 kB would mean cutting features or the messages that say what to do; GrowthBook's",
     '  client alone measures 14.2 kB here.',
     '- **core capture + flag client: 12.5 kB -> 15.5 kB.** Durable capture (issue 17) measured 12.31 ->',
-    '  15.37 kB gzipped (30.8 -> 39.1 kB minified). The new modules, minified: tab ownership (Web Locks,',
+    '  15.38 kB gzipped (30.8 -> 39.1 kB minified). The new modules, minified: tab ownership (Web Locks,',
     '  lease with heartbeat, registry) 2.0 kB, chunked per-tab persistence with the 0.x reader 2.5 kB,',
     '  the keeper (commits within 100 ms, adoption, full storage) 1.9 kB, the byte-bounded queue 1.5 kB,',
     '  the transport with a timeout on every store call 1.4 kB; the writer that wires them grew 0.2 kB. Each',
