@@ -23,4 +23,15 @@ export interface BenchSuite {
    * over GrowthBook ops/s.
    */
   ratios?: { label: string; numerator: string; denominator: string }[];
+  /**
+   * A table shown under the figures, read after `run()` resolved: for results with several
+   * counts per row (e.g. one row per injected fault: lost, duplicated, dropped).
+   */
+  table?(): BenchTable;
+}
+
+/** See {@link BenchSuite.table}. */
+export interface BenchTable {
+  columns: string[];
+  rows: (string | number)[][];
 }

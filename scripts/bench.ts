@@ -9,15 +9,16 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { BenchRecord, BenchSuite } from './bench-types.js';
+import type { BenchRecord, BenchSuite, BenchTable } from './bench-types.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 async function runOne(file: string): Promise<void> {
   const mod = (await import(pathToFileURL(file).href)) as { default: BenchSuite };
   const records = await mod.default.run();
+  const table = mod.default.table?.();
   process.stdout.write(
-    `${JSON.stringify({ title: mod.default.title, ratios: mod.default.ratios ?? [], records })}\n`,
+    `${JSON.stringify({ title: mod.default.title, ratios: mod.default.ratios ?? [], records, table })}\n`,
   );
 }
 
@@ -92,6 +93,7 @@ interface SuiteResult {
   title: string;
   ratios: NonNullable<BenchSuite['ratios']>;
   records: BenchRecord[];
+  table?: BenchTable;
   seconds?: number;
   error?: string;
 }
@@ -163,6 +165,17 @@ async function main(): Promise<void> {
         lines.push(`- **${ratio.label}:** ${formatValue(num.value / den.value)}×`);
     }
     if (suite.ratios.length > 0) lines.push('');
+    if (suite.table) {
+      const { columns, rows } = suite.table;
+      const cell = (value: string | number) =>
+        typeof value === 'number' ? formatValue(value) : value;
+      lines.push(
+        `| ${columns.join(' | ')} |`,
+        `| ${columns.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+        ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+        '',
+      );
+    }
   }
   // Only a full run may replace the report, so docs/benchmarks.md always comes from ONE run of
   // every suite; a filtered run prints its section instead.

@@ -58,9 +58,10 @@ const entries: Entry[] = [
     external: [],
     // Moved from 12 kB: the path is 12.2 kB of real code (web adapter with rage/dead/scroll
     // detectors, durable writer, flag client, murmur3) after removing every dependency it
-    // could drop; then 12.5 -> 13.25 kB for the JSON input limits. The reasons are in
-    // docs/bundle-size.md ("Budget changes").
-    budgetKb: 13.25,
+    // could drop; then 13.25 kB for the JSON input limits and 16.25 kB for durable capture
+    // (per-tab queues, timeouts, chunked persistence). The reasons are in docs/bundle-size.md
+    // ("Budget changes").
+    budgetKb: 16.25,
     kind: 'budget',
     note: 'initCapture, createWebAdapter, createFlagClient',
   },
@@ -439,6 +440,13 @@ function report(results: Measured[]): string {
     '  (about 0.7 kB). Bound spec envelopes: the signed slot and version, the unbound-envelope and',
     '  version-label checks and the rollback floor taken from the signed version (about 0.6 kB more on',
     '  the SDUI path). Measured 13.00 kB and 13.18 kB; the new budgets keep about 0.3 kB of headroom.',
+    '- **core capture + flag client: 13.25 kB -> 16.25 kB.** Durable capture (issue 17) measured 12.31 ->',
+    '  15.38 kB gzipped on its own (30.8 -> 39.1 kB minified). The new modules, minified: tab ownership (Web Locks,',
+    '  lease with heartbeat, registry) 2.0 kB, chunked per-tab persistence with the 0.x reader 2.5 kB,',
+    '  the keeper (commits within 100 ms, adoption, full storage) 1.9 kB, the byte-bounded queue 1.5 kB,',
+    '  the transport with a timeout on every store call 1.4 kB; the writer that wires them grew 0.2 kB. Each',
+    '  closes a way events were lost (a crashed tab, a hung store call, a hard crash, a full storage);',
+    '  none can be dropped without reopening one.',
   );
   return `${lines.join('\n')}\n`;
 }

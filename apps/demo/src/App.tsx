@@ -1,5 +1,5 @@
-import { FactoredProvider } from '@factoredui/react';
-import type { JSX } from 'react';
+import { FactoredProvider, useCapture } from '@factoredui/react';
+import { type JSX, useEffect } from 'react';
 import { GovernorView } from './governor/GovernorView.js';
 import type { DemoRuntime } from './lib/runtime.js';
 import { RuntimeContext } from './lib/runtime-context.js';
@@ -32,6 +32,18 @@ function Screen({ route }: { route: Route }): JSX.Element {
   }
 }
 
+/**
+ * In `?sink=` mode only: exposes the capture handle as `window.factoredCapture`, so the
+ * durability end-to-end test can record events whose ids it knows and read the counters.
+ */
+function ExposeCaptureForTests(): null {
+  const capture = useCapture();
+  useEffect(() => {
+    (window as { factoredCapture?: typeof capture }).factoredCapture = capture;
+  }, [capture]);
+  return null;
+}
+
 /** The demo: the shop (captured as the visitor) and the governor view (service role). */
 export function App({ runtime }: { runtime: DemoRuntime }): JSX.Element {
   const route = useRoute();
@@ -45,6 +57,7 @@ export function App({ runtime }: { runtime: DemoRuntime }): JSX.Element {
           onError: (error) => console.warn('capture:', error),
         }}
       >
+        {runtime.sinkUrl ? <ExposeCaptureForTests /> : null}
         <header className="topbar">
           <a className="brand" href={hrefFor({ name: 'catalog' })}>
             <span className="brand-mark" aria-hidden="true">
@@ -61,7 +74,11 @@ export function App({ runtime }: { runtime: DemoRuntime }): JSX.Element {
             </NavLink>
           </nav>
           <span className="store-badge" title="Where the demo keeps its data">
-            {runtime.mode === 'memory' ? 'In-memory store · localStorage' : 'Supabase store'}
+            {runtime.sinkUrl
+              ? 'In-memory store · events to a sink'
+              : runtime.mode === 'memory'
+                ? 'In-memory store · localStorage'
+                : 'Supabase store'}
           </span>
         </header>
         <main>

@@ -9,6 +9,7 @@ import {
 } from '@factoredui/core';
 import { createMemoryStore, type MemoryStore } from '@factoredui/store-memory';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { persistedEvents } from '../../core/test/capture/sim.js';
 
 const TYPED = 'hunter2-secret-typed@example.com';
 
@@ -217,12 +218,10 @@ describe('web capture into a memory store', () => {
     Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
     document.dispatchEvent(new Event('visibilitychange'));
     Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
-    await Promise.resolve();
-    await Promise.resolve();
-    const persisted = JSON.parse(storage.data.get('factoredui:capture-queue')!) as {
-      events: FactoredEvent[];
-    };
-    expect(persisted.events.map((e) => e.type)).toEqual(['navigation', 'click', 'visibility']);
+    // Persisted within the task of the hide event: microtasks only, no timer.
+    for (let i = 0; i < 50; i += 1) await Promise.resolve();
+    const persisted = await persistedEvents(storage);
+    expect(persisted.map((e) => e.type)).toEqual(['navigation', 'click', 'visibility']);
     await vi.advanceTimersByTimeAsync(0);
     expect(insert).toHaveBeenCalledTimes(1);
     const [sent, options] = insert.mock.calls[0]!;

@@ -13,6 +13,7 @@ import {
 } from '@factoredui/core';
 import { createMemoryStore, type MemoryStore } from '@factoredui/store-memory';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { persistedEvents } from '../../core/test/capture/sim.js';
 
 const USER = 'user-1';
 const SESSION: SessionRecord = {
@@ -151,40 +152,37 @@ describe('event writer: failures and recovery', () => {
     const first = createEventWriter({ store, storage, autoFlush: false, persistDelayMs: 50 });
     first.startSession(SESSION);
     const written = enqueueMany(first, 4);
-    await vi.advanceTimersByTimeAsync(60); // persisted: the 4 events
-    const stale = storage.data.get(DEFAULT_QUEUE_STORAGE_KEY)!;
+    await vi.advanceTimersByTimeAsync(60); // persisted: the 4 events, in one chunk
+    const [tab] = JSON.parse(storage.data.get(`${DEFAULT_QUEUE_STORAGE_KEY}:tabs`)!) as string[];
+    const queueKey = `${DEFAULT_QUEUE_STORAGE_KEY}:${tab}`;
+    const staleChunk = storage.data.get(`${queueKey}:0`)!;
     await first.flush();
     control.failNext = 100; // the store goes down
     const unsent = enqueueMany(first, 6, 'input');
     await first.flush();
     expect(await storedIds(inner)).toEqual([...written].sort());
-    first.flushOnHide(); // synchronous persist of what is still queued
-    const persisted = JSON.parse(storage.data.get(DEFAULT_QUEUE_STORAGE_KEY)!) as {
-      events: { id: string }[];
-    };
-    expect(persisted.events.map((e) => e.id)).toEqual(unsent);
-    // The page dies in the worst place: the copy on disk is the stale one that still lists the
-    // written events next to the unsent ones.
-    const staleEvents = (JSON.parse(stale) as { events: unknown[] }).events;
-    first.close();
-    storage.setItem(
-      DEFAULT_QUEUE_STORAGE_KEY,
-      JSON.stringify({ ...persisted, events: [...staleEvents, ...persisted.events] }),
-    );
+    first.flushOnHide(); // persists what is still queued, within this task
+    for (let i = 0; i < 50; i += 1) await Promise.resolve();
+    expect((await persistedEvents(storage)).map((e) => e.id)).toEqual(unsent);
+    await first.close(); // the store is down: the queue stays for the next start
+    // The page died in the worst place: a chunk of written events is still on disk, after
+    // the manifest's last update.
+    const manifest = JSON.parse(storage.data.get(queueKey)!) as { next: number };
+    storage.setItem(`${queueKey}:${manifest.next}`, staleChunk);
     const ids = [...written, ...unsent];
 
     control.failNext = 0;
     const second = createEventWriter({ store, storage });
     await second.ready;
-    expect(second.getStats().queued).toBe(10);
+    expect(second.getStats()).toMatchObject({ queued: 10, adopted: 10 });
     const result = await second.flush();
     expect(result.ok).toBe(true);
     const stored = await storedIds(inner);
     expect(stored).toHaveLength(10);
     expect(new Set(stored)).toEqual(new Set(ids));
     // Drained and written: nothing is left behind for a third start.
-    await vi.advanceTimersByTimeAsync(2000);
-    expect(storage.data.has(DEFAULT_QUEUE_STORAGE_KEY)).toBe(false);
+    await second.close();
+    expect([...storage.data.keys()]).toEqual([]);
   });
 
   it('drains from an asynchronous storage, keeping events queued before the load', async () => {
@@ -201,8 +199,7 @@ describe('event writer: failures and recovery', () => {
     first.startSession(SESSION);
     const before = enqueueMany(first, 3);
     await first.flush();
-    first.close();
-    await vi.advanceTimersByTimeAsync(0);
+    await first.close();
 
     const second = createEventWriter({ store: inner, storage: asyncStorage, autoFlush: false });
     second.startSession(SESSION);
@@ -261,7 +258,7 @@ describe('event writer: failures and recovery', () => {
     await writer.flush(); // fails, events stay
     expect((await writer.flush()).ok).toBe(true);
     expect(await storedIds(inner)).toEqual(ids.slice(3).sort());
-    writer.close();
+    await writer.close();
 
     // The count survives a reload, so it can still be reported after a crash.
     const reloaded = createEventWriter({ store, storage });
@@ -302,7 +299,8 @@ describe('event writer: failures and recovery', () => {
     writer.startSession(SESSION);
     const ids = enqueueMany(writer, 4);
     writer.flushOnHide();
-    expect(JSON.parse(storage.data.get(DEFAULT_QUEUE_STORAGE_KEY)!).events).toHaveLength(4);
+    for (let i = 0; i < 50; i += 1) await Promise.resolve(); // microtasks only: same task
+    expect(await persistedEvents(storage)).toHaveLength(4);
     await vi.advanceTimersByTimeAsync(0);
     expect(control.calls).toEqual([{ ids, options: { keepalive: true } }]);
     expect(await storedIds(inner)).toEqual([...ids].sort());

@@ -20,6 +20,7 @@ import {
   type MemoryDatabase,
 } from '@factoredui/store-memory';
 import { EXPERIMENT, EXPERIMENT_NAME, PROMO_SLOT, PROMO_SPEC, THRESHOLDS } from './config.js';
+import { sinkUrlFromLocation, withEventSink } from './sink.js';
 import { clearDemoKeys } from './storage.js';
 
 /** Where the demo keeps its data. */
@@ -46,6 +47,8 @@ export interface DemoRuntime {
   warnings: string[];
   /** Local persistence, in memory mode. */
   storage: KVStorage | null;
+  /** The event sink capture writes to (`?sink=<url>`, memory mode), or null. */
+  sinkUrl: string | null;
   /** Erases every demo record and reloads the page. */
   reset(): Promise<void>;
 }
@@ -124,7 +127,10 @@ async function createMemoryRuntime(): Promise<DemoRuntime> {
         `Could not persist the demo database (${describe(error)}). The demo keeps running in memory; use "Reset demo data" to start small again.`,
       ),
   });
-  const store = createMemoryStore({ database, storage });
+  const sinkUrl = sinkUrlFromLocation(window.location);
+  const memoryStore = createMemoryStore({ database, storage });
+  // `?sink=<url>`: capture writes go to a shared HTTP event sink (see sink.ts).
+  const store = sinkUrl ? withEventSink(memoryStore, sinkUrl) : memoryStore;
   const service = createMemoryStore({ database, role: 'service' });
   let experiment: Experiment | null = null;
   try {
@@ -144,6 +150,7 @@ async function createMemoryRuntime(): Promise<DemoRuntime> {
     experiment,
     warnings,
     storage,
+    sinkUrl,
     async reset() {
       window.sessionStorage.setItem(RESET_FLAG, '1');
       window.location.reload();
@@ -201,6 +208,7 @@ async function createSupabaseRuntime(url: string, anonKey: string): Promise<Demo
     experiment,
     warnings,
     storage: null,
+    sinkUrl: null,
     async reset() {
       warnings.push('Reset is not available on Supabase: truncate the factoredui tables instead.');
     },

@@ -1,4 +1,5 @@
 import type { KVStorage } from '../util/kv.js';
+import type { CaptureLocks } from './ownership.js';
 import type { ComponentPath, EventPayload, EventType, Platform, SessionMetadata } from './types.js';
 
 /** One interaction observed by a {@link CaptureAdapter}, before it gets ids and a session. */
@@ -44,8 +45,17 @@ export interface CaptureAdapter {
   sessionMetadata(): SessionMetadata;
   /** Where the current session id survives reloads (web: `localStorage`). */
   readonly sessionStorage?: KVStorage | undefined;
-  /** Where the event queue survives reloads and crashes (web: `localStorage`). */
+  /**
+   * Where the event queue survives reloads and crashes (web: `localStorage`; React Native: an
+   * async key-value storage). Each tab keeps its own queue in it.
+   */
   readonly queueStorage?: KVStorage | undefined;
+  /**
+   * Locks that the platform releases when a tab dies (web: `navigator.locks`), so a tab adopts
+   * the queue of a crashed tab and never that of a live one. Without them a lease with a
+   * heartbeat decides.
+   */
+  readonly locks?: CaptureLocks | undefined;
   /**
    * Calls `callback` when the app is about to be hidden or unloaded (web: `visibilitychange`
    * to hidden, `pagehide`), so queued events can be persisted and sent with keepalive

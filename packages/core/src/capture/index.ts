@@ -27,6 +27,13 @@ export {
   type InitCaptureOptions,
   initCapture,
 } from './init.js';
+export { createQueueKeeper, type QueueKeeper, type QueueKeeperOptions } from './keeper.js';
+export {
+  type CaptureLocks,
+  createTabOwnership,
+  type TabOwnership,
+  type TabOwnershipOptions,
+} from './ownership.js';
 export {
   IGNORE_ATTRIBUTE,
   NO_DEAD_ATTRIBUTE,
@@ -35,12 +42,35 @@ export {
   resolveComponentPath,
 } from './path.js';
 export {
+  type CommitResult,
+  createQueuePersistence,
+  isQuotaError,
+  type PersistedQueue,
+  type QueuePersistence,
+  type QueueSnapshot,
+  readPersistedQueue,
+  removePersistedQueue,
+} from './persistence.js';
+export {
+  createEventQueue,
+  type EventQueue,
+  type EventQueueLimits,
+  type QueueEntry,
+} from './queue.js';
+export {
   createSessionManager,
   DEFAULT_SESSION_STORAGE_KEY,
   DEFAULT_SESSION_TIMEOUT_MS,
   type SessionManager,
   type SessionManagerOptions,
 } from './session.js';
+export type { CaptureTimers, TimerHandle } from './timers.js';
+export {
+  createTransport,
+  DEFAULT_STORE_TIMEOUT_MS,
+  type Transport,
+  type TransportOptions,
+} from './transport.js';
 export * from './types.js';
 export {
   assertComponentPath,
@@ -58,6 +88,7 @@ export { createWebAdapter, type DeadClickOptions, type WebAdapterOptions } from 
 export {
   type CaptureStore,
   createEventWriter,
+  DEFAULT_PERSIST_DELAY_MS,
   DEFAULT_QUEUE_STORAGE_KEY,
   type EventDraft,
   type EventWriter,

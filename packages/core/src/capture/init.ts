@@ -41,6 +41,10 @@ export interface InitCaptureOptions extends WebAdapterOptions {
   batchSize?: number;
   /** Most queued events; the oldest are dropped (and counted) beyond it. Default 1000. */
   maxQueueSize?: number;
+  /** Most characters of serialized events queued; the oldest are dropped beyond it. Default 1,000,000. */
+  maxQueueBytes?: number;
+  /** Every store call counts as failed after this long (ms) and is retried. Default 10000. */
+  storeTimeoutMs?: number;
   /** Automatic flush delay after the first queued event, in ms. Default 5000. */
   flushIntervalMs?: number;
   /** Backoff of failed writes. Defaults: 1 s doubling up to 60 s, with jitter. */
@@ -124,6 +128,9 @@ export function initCapture(options: InitCaptureOptions): CaptureHandle {
     storage: storage('queueStorage'),
     batchSize: options.batchSize,
     maxQueueSize: options.maxQueueSize,
+    maxQueueBytes: options.maxQueueBytes,
+    storeTimeoutMs: options.storeTimeoutMs,
+    locks: adapter?.locks,
     flushIntervalMs: options.flushIntervalMs,
     retry: options.retry,
     now,
@@ -185,7 +192,7 @@ export function initCapture(options: InitCaptureOptions): CaptureHandle {
         removeUnloadHook?.();
         sessions.persist();
         const result = await writer.flush();
-        writer.close();
+        await writer.close();
         return result;
       })();
       return stopped;

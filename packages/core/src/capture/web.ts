@@ -8,6 +8,7 @@ import {
   type ScrollReversalDetector,
   type ScrollReversalOptions,
 } from './detectors.js';
+import type { CaptureLocks } from './ownership.js';
 import {
   collectPathLevels,
   IGNORE_ATTRIBUTE,
@@ -591,6 +592,10 @@ export function createWebAdapter(options: WebAdapterOptions = {}): CaptureAdapte
     },
     get queueStorage() {
       return getStorage();
+    },
+    get locks() {
+      // Web Locks exist in every current browser; the queue falls back to a lease without them.
+      return (getWindow().navigator as { locks?: CaptureLocks }).locks;
     },
     onUnload(callback) {
       const win = getWindow();

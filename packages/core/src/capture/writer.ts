@@ -1,22 +1,24 @@
 import { FactoredError, isFactoredError } from '../errors.js';
-import type { FactoredStore } from '../store/contract.js';
 import { createEventId, isUuid } from '../util/ids.js';
 import type { KVStorage } from '../util/kv.js';
 import { type TimeInput, toIsoString } from '../util/time.js';
 import { type RetryOptions, retryDelay } from './backoff.js';
-import { parseJson, readStored, writeStored } from './storage.js';
+import { createQueueKeeper } from './keeper.js';
+import type { CaptureLocks } from './ownership.js';
+import { createEventQueue, type QueuedEvent, type QueueEntry } from './queue.js';
+import { type CaptureTimers, defaultTimers, type TimerHandle } from './timers.js';
+import { type CaptureStore, createTransport, DEFAULT_STORE_TIMEOUT_MS } from './transport.js';
 import {
   type ComponentPath,
   EVENT_TYPES,
   type EventPayload,
   type EventType,
-  type FactoredEvent,
   type SessionRecord,
 } from './types.js';
 import { componentPathProblem, isEventType, payloadProblem } from './validate.js';
 
-/** What the event writer needs of a store. */
-export type CaptureStore = Pick<FactoredStore, 'getIdentity' | 'startSession' | 'insertEvents'>;
+export type { QueuedEvent } from './queue.js';
+export type { CaptureStore } from './transport.js';
 
 /** An event handed to {@link EventWriter.enqueue}; the writer adds `id` and `createdAt`. */
 export interface EventDraft {
@@ -29,9 +31,6 @@ export interface EventDraft {
   /** When it happened. Default: now. */
   createdAt?: TimeInput | undefined;
 }
-
-/** A queued event: a {@link FactoredEvent} whose user is attached when it is written. */
-export type QueuedEvent = Omit<FactoredEvent, 'userId'>;
 
 /** Outcome of {@link EventWriter.flush}. Failed events stay queued; none is lost. */
 export interface FlushResult {
@@ -49,12 +48,22 @@ export interface FlushResult {
 export interface EventWriterStats {
   /** Events waiting to be written (including an in-flight batch). */
   queued: number;
-  /** Events dropped, oldest first, because the queue was full. Survives reloads. */
+  /** Characters of serialized events queued (what `maxQueueBytes` bounds). */
+  queuedBytes: number;
+  /**
+   * Events dropped, oldest first, because the queue was full (count or bytes) or storage could
+   * not hold them while the store was unreachable. Never counts an event the store confirmed.
+   * Survives reloads.
+   */
   dropped: number;
   /** Events written by this writer. */
   written: number;
   /** Events the store refused as invalid (`invalid_input`); they cannot ever be stored. */
   rejected: number;
+  /** Events taken over from other tabs' (or a previous page's) persisted queues. */
+  adopted: number;
+  /** Queued events storage does not hold right now (a storage error); 0 normally. */
+  unpersisted: number;
   /** Consecutive failed write attempts (0 after a success). */
   failures: number;
   /** When the next automatic retry is due (epoch ms), or `null`. */
@@ -74,31 +83,64 @@ export interface EventWriterOptions {
   store: CaptureStore;
   /** The user the events belong to. Default: the store's identity (`getIdentity().userId`). */
   userId?: string | undefined;
-  /** Where the queue survives reloads and crashes (web: `localStorage`). Default: memory only. */
+  /**
+   * Where the queue survives reloads and crashes (web: `localStorage`; React Native: an async
+   * key-value storage). Each writer (tab) keeps its own queue under `storageKey`. Default:
+   * memory only.
+   */
   storage?: KVStorage | undefined;
-  /** Key in `storage`. Default `factoredui:capture-queue`. */
+  /** Prefix of the keys in `storage` (and the key of the 0.x single queue). Default `factoredui:capture-queue`. */
   storageKey?: string;
+  /**
+   * Web Locks (`navigator.locks`): a tab holds a lock for its queue and adopts the queue of a
+   * tab whose lock the browser released. Without them, ownership is a lease renewed by a
+   * heartbeat. Default: none (`initCapture` passes the adapter's).
+   */
+  locks?: CaptureLocks | null | undefined;
+  /** Lease length without Web Locks, in ms; renewed every third of it. Default 10000. */
+  leaseMs?: number;
+  /** How often other tabs' queues are checked for adoption, in ms. Default 5000. */
+  adoptIntervalMs?: number;
   /** Events per `insertEvents` call. Default 50. */
   batchSize?: number;
   /** Most events held; beyond it the oldest are dropped and counted. Default 1000. */
   maxQueueSize?: number;
+  /**
+   * Most characters of serialized events held (≈ bytes of storage); beyond it the oldest are
+   * dropped and counted. Default 1,000,000 (localStorage holds about 5 million per origin).
+   */
+  maxQueueBytes?: number;
   /** Automatic flush this long after the first queued event, in ms. Default 5000. */
   flushIntervalMs?: number;
   /** Flush automatically (interval, full batch, retries). Default `true`. */
   autoFlush?: boolean;
   /** Backoff of failed writes. */
   retry?: RetryOptions;
-  /** Queue changes are persisted at most this often, in ms. Default 1000. */
+  /**
+   * Every store call (`getIdentity`, `startSession`, `insertEvents`) counts as failed after
+   * this long, in ms, and its events are retried. Default 10000.
+   */
+  storeTimeoutMs?: number;
+  /**
+   * New events reach storage at most this long after they are queued, in ms: a crash (even
+   * one without page-hide) loses nothing queued longer ago. At most 100. Default 100.
+   */
   persistDelayMs?: number;
   /** Largest serialized body of the page-hide write (keepalive limit is 64 kB). Default 60000. */
   keepaliveMaxChars?: number;
   /** Clock, epoch ms. Default `Date.now`. */
   now?: () => number;
+  /** Timers (flush, retry, persistence, timeouts, heartbeat). Default: the global ones. */
+  timers?: CaptureTimers;
   /** Random source of the retry jitter, in [0, 1). Default `Math.random`. */
   random?: () => number;
-  /** Receives every failure the writer handles by itself (retried writes, storage errors). */
+  /**
+   * Receives every failure the writer handles by itself (retried writes, storage errors);
+   * `events` is the exact number of events concerned (for `persist`: queued events storage
+   * does not hold).
+   */
   onError?: (error: unknown, info: { phase: EventWriterPhase; events: number }) => void;
-  /** Called when events are dropped because the queue is full. */
+  /** Called when events are dropped (queue full, or storage full while the store is down). */
   onDrop?: (count: number, totalDropped: number) => void;
 }
 
@@ -108,7 +150,7 @@ export interface EventWriterOptions {
  * retried with exponential backoff and jitter, and persisted so a reload drains them.
  */
 export interface EventWriter {
-  /** Settles once the persisted queue (if any) has been loaded. */
+  /** Settles once this writer owns its persisted queue and has adopted those left behind. */
   readonly ready: Promise<void>;
   /**
    * Registers a session; it is recorded in the store (`startSession`, idempotent) before the
@@ -127,48 +169,45 @@ export interface EventWriter {
    */
   flush(): Promise<FlushResult>;
   /**
-   * For page hide/unload: persists the queue synchronously (for a synchronous storage) and
-   * sends what is queued with `keepalive`, best effort. Events stay queued until the store
-   * confirms them, so a write the browser cancels is drained on the next start.
+   * For page hide/unload: persists the queue within the current task (for a synchronous
+   * storage) and sends what is queued with `keepalive`, best effort. Events stay queued until
+   * the store confirms them, so a write the browser cancels is drained on the next start.
    */
   flushOnHide(): void;
   /** Current counters. */
   getStats(): EventWriterStats;
-  /** Stops timers and persists the queue. Does not flush; call {@link flush} first for that. */
-  close(): void;
+  /**
+   * Stops timers, persists the queue and gives up its ownership: an empty queue is removed, a
+   * non-empty one is left for the next tab to adopt. Does not flush; call {@link flush} first.
+   */
+  close(): Promise<void>;
 }
 
-/** Default key of the persisted queue. */
+/** Default prefix of the persisted queues (and key of the 0.x single queue). */
 export const DEFAULT_QUEUE_STORAGE_KEY = 'factoredui:capture-queue';
-
-interface PersistedQueue {
-  v: 1;
-  events: QueuedEvent[];
-  sessions: SessionRecord[];
-  dropped: number;
-}
-
-interface SessionEntry {
-  record: SessionRecord;
-  /** Recorded in the store during this run. */
-  confirmed: boolean;
-}
+/** Default and largest {@link EventWriterOptions.persistDelayMs}. */
+export const DEFAULT_PERSIST_DELAY_MS = 100;
 
 const invalid = (message: string, field: string) =>
   new FactoredError('invalid_input', message, { details: { field } });
 
-function positive(value: number, field: string): number {
-  if (!Number.isFinite(value) || value <= 0)
-    throw invalid(`${field} must be a positive number, got ${value}.`, field);
+function positive(value: number, field: string, max = Number.POSITIVE_INFINITY): number {
+  if (!Number.isFinite(value) || value <= 0 || value > max)
+    throw invalid(
+      `${field} must be a positive number${max < Number.POSITIVE_INFINITY ? ` of at most ${max}` : ''}, got ${value}.`,
+      field,
+    );
   return value;
 }
 
 /**
- * Creates an {@link EventWriter}.
+ * Creates an {@link EventWriter}: the wiring of a queue ({@link createEventQueue}), its
+ * persistence and tab ownership, and a transport with timeouts, plus the flush loop and its
+ * backoff.
  *
  * @example
  * ```ts
- * const writer = createEventWriter({ store, storage: window.localStorage });
+ * const writer = createEventWriter({ store, storage: window.localStorage, locks: navigator.locks });
  * writer.startSession({ id: sessionId, startedAt: new Date().toISOString(), metadata: { platform: 'web' } });
  * writer.enqueue({ sessionId, type: 'click', path: 'shop/cart/checkout-button' });
  * await writer.flush();
@@ -182,145 +221,134 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
     autoFlush = true,
     retry = {},
     now = Date.now,
+    timers = defaultTimers,
     random = Math.random,
     onError = () => {},
     onDrop,
   } = options;
   const batchSize = Math.floor(positive(options.batchSize ?? 50, 'batchSize'));
-  const maxQueueSize = Math.floor(positive(options.maxQueueSize ?? 1000, 'maxQueueSize'));
   const flushIntervalMs = positive(options.flushIntervalMs ?? 5000, 'flushIntervalMs');
-  const persistDelayMs = options.persistDelayMs ?? 1000;
+  const persistDelayMs = positive(
+    options.persistDelayMs ?? DEFAULT_PERSIST_DELAY_MS,
+    'persistDelayMs',
+    DEFAULT_PERSIST_DELAY_MS,
+  );
   const keepaliveMaxChars = positive(options.keepaliveMaxChars ?? 60_000, 'keepaliveMaxChars');
+  const storeTimeoutMs = positive(
+    options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS,
+    'storeTimeoutMs',
+  );
+  const leaseMs = positive(options.leaseMs ?? 10_000, 'leaseMs');
+  const adoptIntervalMs = positive(options.adoptIntervalMs ?? 5000, 'adoptIntervalMs');
 
-  /** Oldest first. */
-  let queue: QueuedEvent[] = [];
-  /** Ids of events some write is carrying right now; they are not sent twice at once. */
-  const inFlight = new Set<string>();
-  const sessions = new Map<string, SessionEntry>();
+  const maxQueueSize = Math.floor(positive(options.maxQueueSize ?? 1000, 'maxQueueSize'));
+  const queue = createEventQueue({
+    maxEvents: maxQueueSize,
+    maxChars: Math.floor(positive(options.maxQueueBytes ?? 1_000_000, 'maxQueueBytes')),
+  });
+  const sessions = new Map<string, SessionRecord>();
   let dropped = 0;
   let written = 0;
   let rejected = 0;
+  let adopted = 0;
   let failures = 0;
   let nextRetryAt: number | null = null;
   let lastError: unknown = null;
   let closed = false;
-  let userId: Promise<string> | null = null;
-  let drainOnStart = false;
 
-  // ---- persistence -------------------------------------------------------------------------
+  /** Ids sent by a call that timed out and has not settled: it may still land. */
+  const uncertain = new Set<string>();
+  /** Of those, the ones the bound dropped meanwhile: uncounted again if the late call landed. */
+  const droppedUncertain = new Set<string>();
 
-  let persistTimer: ReturnType<typeof setTimeout> | null = null;
-  const reportPersist = (error: unknown) => onError(error, { phase: 'persist', events: 0 });
-
-  const persistNow = () => {
-    if (persistTimer) {
-      clearTimeout(persistTimer);
-      persistTimer = null;
-    }
-    if (!storage) return;
-    if (queue.length === 0 && dropped === 0) {
-      writeStored(storage, storageKey, null, reportPersist);
-      return;
-    }
-    const used = new Set(queue.map((event) => event.sessionId));
-    const snapshot: PersistedQueue = {
-      v: 1,
-      events: queue,
-      sessions: [...sessions.values()].filter((s) => used.has(s.record.id)).map((s) => s.record),
-      dropped,
-    };
-    writeStored(storage, storageKey, JSON.stringify(snapshot), reportPersist);
+  const countDropped = (entries: readonly QueueEntry[]) => {
+    if (entries.length === 0) return;
+    for (const { event } of entries) if (uncertain.has(event.id)) droppedUncertain.add(event.id);
+    dropped += entries.length;
+    onDrop?.(entries.length, dropped);
   };
 
-  const schedulePersist = () => {
-    if (!storage || persistTimer || closed) return;
-    persistTimer = setTimeout(persistNow, persistDelayMs);
-    unref(persistTimer);
-  };
+  const transport = createTransport({
+    store,
+    userId: options.userId,
+    timeoutMs: storeTimeoutMs,
+    timers,
+    sessionOf: (id) => sessions.get(id),
+    onLateResult(ids, ok) {
+      for (const id of ids) uncertain.delete(id);
+      if (!ok) {
+        for (const id of ids) droppedUncertain.delete(id);
+        return;
+      }
+      // The events landed after all: whatever is still queued is done, and what the bound
+      // dropped meanwhile was not lost.
+      const landed = new Set(ids.filter((id) => queue.has(id)));
+      for (const id of ids) {
+        if (droppedUncertain.delete(id)) {
+          dropped -= 1;
+          written += 1;
+        }
+      }
+      written += queue.remove(landed);
+      schedulePersist();
+    },
+  });
 
-  const load = (raw: string | null) => {
-    const parsed = parseJson(raw) as Partial<PersistedQueue> | undefined;
-    if (parsed?.v !== 1 || !Array.isArray(parsed.events)) return;
-    for (const session of Array.isArray(parsed.sessions) ? parsed.sessions : []) {
-      if (isUuid(session?.id) && !sessions.has(session.id))
-        sessions.set(session.id, { record: session, confirmed: false });
-    }
-    // Keep persisted events whose session is known (anything else could never be written),
-    // older than what this run has queued already, without repeating an id.
-    const writable = parsed.events.filter(
-      (event) => isUuid(event?.id) && sessions.has(event.sessionId),
-    );
-    const known = new Set(queue.map((event) => event.id));
-    const restored = writable.filter((event) => !known.has(event.id));
-    const lost = parsed.events.length - writable.length;
-    if (lost > 0) {
-      rejected += lost;
-      onError(
-        new FactoredError(
-          'internal',
-          `${lost} persisted events had no session and were discarded.`,
-        ),
-        { phase: 'load', events: lost },
-      );
-    }
-    queue = restored.concat(queue);
-    drainOnStart = restored.length > 0;
-    dropped += typeof parsed.dropped === 'number' ? parsed.dropped : 0;
-    trimToCapacity();
-  };
+  // ---- durability: commits, tab ownership, adoption ---------------------------------------
 
-  // ---- queue -------------------------------------------------------------------------------
-
-  /** Drops the oldest events not in flight until the queue fits. */
-  function trimToCapacity(): void {
-    let excess = queue.length - maxQueueSize;
-    if (excess <= 0) return;
-    const kept: QueuedEvent[] = [];
-    let removed = 0;
-    for (const event of queue) {
-      if (excess > 0 && !inFlight.has(event.id)) {
-        excess -= 1;
-        removed += 1;
-      } else kept.push(event);
-    }
-    queue = kept;
-    if (removed > 0) {
-      dropped += removed;
-      onDrop?.(removed, dropped);
-    }
-  }
-
-  const removeWritten = (ids: ReadonlySet<string>) => {
-    // Batches come from the head of the queue: usually a cheap splice, a filter otherwise.
-    let head = 0;
-    while (head < queue.length && ids.has((queue[head] as QueuedEvent).id)) head += 1;
-    if (head === ids.size) queue.splice(0, head);
-    else queue = queue.filter((event) => !ids.has(event.id));
-  };
-
-  /** The oldest events no write is carrying, at most `limit`. */
-  const nextBatch = (limit: number): QueuedEvent[] => {
-    const batch: QueuedEvent[] = [];
-    for (const event of queue) {
-      if (batch.length === limit) break;
-      if (!inFlight.has(event.id)) batch.push(event);
-    }
-    return batch;
-  };
+  const keeper = createQueueKeeper({
+    storage,
+    prefix: storageKey,
+    locks: options.locks,
+    leaseMs,
+    adoptIntervalMs,
+    persistDelayMs,
+    now,
+    timers,
+    queue,
+    meta: () => ({ sessions: [...sessions.values()], dropped }),
+    // Storage is full: dropping the oldest to fit is right only while they cannot be sent.
+    mayDropToFit: () => failures > 0,
+    onDropped: countDropped,
+    onAdopt(found) {
+      for (const session of found.sessions) {
+        if (isUuid(session?.id) && !sessions.has(session.id)) sessions.set(session.id, session);
+      }
+      // Events whose session is unknown could never be written.
+      const writable = found.events.filter((e) => isUuid(e?.id) && sessions.has(e.sessionId));
+      const orphans = found.events.length - writable.length;
+      if (orphans > 0) {
+        rejected += orphans;
+        onError(
+          new FactoredError(
+            'internal',
+            `${orphans} persisted events had no session and were discarded.`,
+          ),
+          { phase: 'load', events: orphans },
+        );
+      }
+      adopted += queue.restore(writable).length;
+      dropped += found.dropped;
+      if (queue.length > 0) scheduleFlush(now());
+    },
+    onError,
+  });
+  const schedulePersist = keeper.schedule;
 
   // ---- automatic flushing ------------------------------------------------------------------
 
-  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+  let flushTimer: TimerHandle | null = null;
   let flushDueAt = Number.POSITIVE_INFINITY;
 
-  const scheduleFlush = (at: number) => {
+  function scheduleFlush(at: number): void {
     if (!autoFlush || closed) return;
     const due = Math.max(at, nextRetryAt ?? at);
     // An earlier timer is kept unless it would fire inside the backoff.
-    if (flushTimer && flushDueAt <= due && flushDueAt >= (nextRetryAt ?? flushDueAt)) return;
-    if (flushTimer) clearTimeout(flushTimer);
+    if (flushTimer !== null && flushDueAt <= due && flushDueAt >= (nextRetryAt ?? flushDueAt))
+      return;
+    if (flushTimer !== null) timers.clearTimeout(flushTimer);
     flushDueAt = due;
-    flushTimer = setTimeout(
+    flushTimer = timers.setTimeout(
       () => {
         flushTimer = null;
         flushDueAt = Number.POSITIVE_INFINITY;
@@ -330,94 +358,61 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
       },
       Math.max(0, due - now()),
     );
-    unref(flushTimer);
-  };
+  }
 
   // ---- writing -----------------------------------------------------------------------------
 
-  const resolveUserId = (): Promise<string> => {
-    userId ??= (async () => {
-      const id = options.userId ?? (await store.getIdentity()).userId;
-      if (!id) {
-        throw new FactoredError(
-          'unauthorized',
-          'capture needs a user: the store acts as no user; pass `userId` to initCapture/createEventWriter or use a user store.',
-        );
-      }
-      return id;
-    })();
-    // A failed lookup (offline) is retried on the next write.
-    userId.catch(() => {
-      userId = null;
-    });
-    return userId;
-  };
-
-  /** Records the sessions of `events` that this run has not yet confirmed. */
-  const ensureSessions = async (events: readonly QueuedEvent[], user: string, force = false) => {
-    const ids = new Set(events.map((event) => event.sessionId));
-    for (const id of ids) {
-      const entry = sessions.get(id);
-      if (!entry || (entry.confirmed && !force)) continue;
-      await store.startSession({ ...entry.record, userId: user });
-      entry.confirmed = true;
-    }
-  };
-
-  /** Writes one batch, recovering once from a session the store does not know. */
-  const writeBatch = async (batch: readonly QueuedEvent[], keepalive: boolean) => {
-    const user = await resolveUserId();
-    const rows = batch.map((event) => ({ ...event, userId: user }));
-    const insert = () =>
-      keepalive ? store.insertEvents(rows, { keepalive: true }) : store.insertEvents(rows);
-    await ensureSessions(batch, user);
+  /** Writes `batch`, marking its ids in flight (and uncertain if the call times out). */
+  const send = async (batch: readonly QueueEntry[], keepalive: boolean) => {
+    const ids = batch.map((entry) => entry.event.id);
+    queue.setInFlight(ids, true);
     try {
-      await insert();
+      await transport.write(
+        batch.map((entry) => entry.event),
+        keepalive,
+      );
     } catch (error) {
-      if (!isFactoredError(error, 'not_found')) throw error;
-      await ensureSessions(batch, user, true);
-      await insert();
+      if (isFactoredError(error, 'unavailable') && error.details?.reason === 'timeout')
+        for (const id of ids) uncertain.add(id);
+      throw error;
+    } finally {
+      queue.setInFlight(ids, false);
     }
+    // Stored now: a late answer of an earlier, timed-out call for them changes nothing.
+    for (const id of ids) uncertain.delete(id);
+    written += queue.remove(new Set(ids));
   };
 
   /**
    * A batch the store refuses as invalid is written one event at a time so only the bad event
    * is given up (it could never be stored) and the others still arrive.
    */
-  const isolateInvalid = async (batch: readonly QueuedEvent[]) => {
-    for (const event of batch) {
+  const isolateInvalid = async (batch: readonly QueueEntry[]) => {
+    for (const entry of batch) {
       try {
-        await writeBatch([event], false);
-        written += 1;
+        await send([entry], false);
       } catch (error) {
         if (!isFactoredError(error, 'invalid_input')) throw error;
         rejected += 1;
         onError(error, { phase: 'reject', events: 1 });
+        queue.remove(new Set([entry.event.id]));
       }
-      removeWritten(new Set([event.id]));
     }
   };
 
   const flushOnce = async (): Promise<FlushResult> => {
     await ready;
-    let writtenNow = 0;
+    const before = written;
     // Events queued during this flush are taken too; the loop ends when nothing is left.
     for (;;) {
-      const batch = nextBatch(batchSize);
+      const batch = queue.nextBatch(batchSize);
       if (batch.length === 0) break;
-      const ids = new Set(batch.map((event) => event.id));
-      for (const id of ids) inFlight.add(id);
       try {
         try {
-          await writeBatch(batch, false);
-          written += batch.length;
-          writtenNow += batch.length;
-          removeWritten(ids);
+          await send(batch, false);
         } catch (error) {
           if (!isFactoredError(error, 'invalid_input')) throw error;
-          const before = written;
           await isolateInvalid(batch);
-          writtenNow += written - before;
         }
         failures = 0;
         nextRetryAt = null;
@@ -430,12 +425,10 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
         onError(error, { phase: 'write', events: batch.length });
         scheduleFlush(nextRetryAt);
         schedulePersist();
-        return { ok: false, written: writtenNow, remaining: queue.length, error };
-      } finally {
-        for (const id of ids) inFlight.delete(id);
+        return { ok: false, written: written - before, remaining: queue.length, error };
       }
     }
-    return { ok: true, written: writtenNow, remaining: queue.length };
+    return { ok: true, written: written - before, remaining: queue.length };
   };
 
   let running: Promise<FlushResult> | null = null;
@@ -467,31 +460,18 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
   };
 
   const flushOnHide = () => {
-    persistNow();
+    void keeper.commitNow();
     if (closed) return;
     // One keepalive request of bounded size, with what no other write is carrying.
-    const batch: QueuedEvent[] = [];
-    let chars = 2;
-    for (const event of queue) {
-      if (inFlight.has(event.id)) continue;
-      chars += JSON.stringify(event).length + 60; // + user id and separators
-      if (chars > keepaliveMaxChars && batch.length > 0) break;
-      batch.push(event);
-    }
+    const batch = queue.nextBatch(Number.POSITIVE_INFINITY, keepaliveMaxChars);
     if (batch.length === 0) return;
-    const ids = new Set(batch.map((event) => event.id));
-    for (const id of ids) inFlight.add(id);
     void (async () => {
       try {
         await ready;
-        await writeBatch(batch, true);
-        written += batch.length;
-        removeWritten(ids);
+        await send(batch, true);
         schedulePersist();
       } catch (error) {
         onError(error, { phase: 'write', events: batch.length });
-      } finally {
-        for (const id of ids) inFlight.delete(id);
       }
     })();
   };
@@ -528,19 +508,15 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
       createdAt: toIsoString(createdAt ?? now(), 'createdAt'),
     };
     queue.push(event);
-    if (queue.length > maxQueueSize) trimToCapacity();
+    // O(1) here; the byte bound is applied within persistDelayMs, when events are serialized.
+    if (queue.length > maxQueueSize) countDropped(queue.trim());
     schedulePersist();
-    const waiting = queue.length - inFlight.size;
+    const waiting = queue.length - queue.inFlight;
     scheduleFlush(waiting >= batchSize ? now() : now() + flushIntervalMs);
     return event;
   };
 
-  const ready = readStored(storage, storageKey, load, (error) =>
-    onError(error, { phase: 'load', events: 0 }),
-  ).then(() => {
-    // Drain what a previous run left behind right away; new events wait for the interval.
-    if (drainOnStart) scheduleFlush(now());
-  });
+  const ready = keeper.ready;
 
   return {
     ready,
@@ -550,32 +526,33 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
           `session id must be a UUID, got ${JSON.stringify(session?.id)}.`,
           'session.id',
         );
-      if (!sessions.has(session.id))
-        sessions.set(session.id, { record: session, confirmed: false });
+      if (!sessions.has(session.id)) {
+        sessions.set(session.id, session);
+        schedulePersist();
+      }
     },
     enqueue,
     flush,
     flushOnHide,
     getStats: () => ({
       queued: queue.length,
+      queuedBytes: queue.chars,
       dropped,
       written,
       rejected,
+      adopted,
+      unpersisted: keeper.unpersisted,
       failures,
       nextRetryAt,
       flushing: running !== null,
       lastError,
     }),
-    close() {
+    async close() {
+      if (closed) return;
       closed = true;
-      if (flushTimer) clearTimeout(flushTimer);
+      if (flushTimer !== null) timers.clearTimeout(flushTimer);
       flushTimer = null;
-      persistNow();
+      await keeper.close(() => queue.length === 0 && dropped === 0);
     },
   };
-}
-
-/** Keeps a pending timer from holding a Node process open (no-op in browsers). */
-function unref(timer: ReturnType<typeof setTimeout>): void {
-  (timer as { unref?: () => void }).unref?.();
 }
