@@ -446,7 +446,7 @@ function report(results: Measured[]): string {
     '  the keeper (commits within 100 ms, adoption, full storage) 1.9 kB, the byte-bounded queue 1.5 kB,',
     '  the transport with a timeout on every store call 1.4 kB; the writer that wires them grew 0.2 kB. Each',
     '  closes a way events were lost (a crashed tab, a hung store call, a hard crash, a full storage);',
-    '  none can be dropped without reopening one.',
+    '  none can be dropped without reopening one. With the input limits above, the path measures 16.11 kB.',
   );
   return `${lines.join('\n')}\n`;
 }
