@@ -25,6 +25,11 @@ const vectors = JSON.parse(
   ),
 ) as Vectors;
 
+/** Rows of one statement, typed by the caller. */
+async function rowsOf<T>(db: TestDatabase, text: string, params: unknown[]): Promise<T[]> {
+  return (await db.sql.query(text, params)).rows as T[];
+}
+
 const hex = (input: string) => Buffer.from(new TextEncoder().encode(input)).toString('hex');
 
 /**
@@ -45,7 +50,8 @@ function bucketingSuite(name: string, open: () => Promise<TestDatabase>): void {
       // The inputs travel as UTF-8 hex: a text value cannot hold U+0000 or a lone surrogate,
       // and core hashes a lone surrogate as the UTF-8 of U+FFFD, which TextEncoder gives too.
       const inputs = vectors.murmur3_32.map((v) => ({ data: hex(v.input), seed: v.seed }));
-      const { rows } = await db.sql.query<{ hash: string }>(
+      const rows = await rowsOf<{ hash: string }>(
+        db,
         `select factoredui.murmur3_32(decode(v ->> 'data', 'hex'), (v ->> 'seed')::bigint)::text as hash
          from jsonb_array_elements($1::jsonb) with ordinality as t(v, ord) order by ord`,
         [JSON.stringify(inputs)],
@@ -54,7 +60,9 @@ function bucketingSuite(name: string, open: () => Promise<TestDatabase>): void {
     });
 
     it('reproduces every variant and coverage bucket', async () => {
-      const { rows } = await db.sql.query<{ variant_bucket: number; coverage_bucket: number }>(
+      const rows = await rowsOf<{ variant_bucket: number; coverage_bucket: number }>(
+        db,
+
         `select factoredui.bucket(v ->> 'seed', v ->> 'userId', 0) as variant_bucket,
                 factoredui.bucket(v ->> 'seed', v ->> 'userId', 1) as coverage_bucket
          from jsonb_array_elements($1::jsonb) with ordinality as t(v, ord) order by ord`,
@@ -67,7 +75,8 @@ function bucketingSuite(name: string, open: () => Promise<TestDatabase>): void {
 
     it('reproduces every assignment vector, coverage included', async () => {
       expect(vectors.assignments.some((a) => a.variant === null)).toBe(true);
-      const { rows } = await db.sql.query<{ variant: string | null }>(
+      const rows = await rowsOf<{ variant: string | null }>(
+        db,
         `select factoredui.bucket_user(v #>> '{experiment,seed}', (v #>> '{experiment,coverage}')::float8,
                   v #> '{experiment,variants}', v ->> 'userId') as variant
          from jsonb_array_elements($1::jsonb) with ordinality as t(v, ord) order by ord`,
@@ -88,7 +97,8 @@ function bucketingSuite(name: string, open: () => Promise<TestDatabase>): void {
       };
       const count = 100_000;
       const userId = (i: number) => `user-${i}-ü`;
-      const { rows } = await db.sql.query<{ variants: string }>(
+      const rows = await rowsOf<{ variants: string }>(
+        db,
         `select string_agg(coalesce(factoredui.bucket_user($1, $2, $3::jsonb, 'user-' || g || '-ü'), '-'), ',' order by g) as variants
          from generate_series(0, $4::int - 1) as g`,
         [experiment.seed, experiment.coverage, JSON.stringify(experiment.variants), count],
