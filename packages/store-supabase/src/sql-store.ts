@@ -310,6 +310,12 @@ export function createSqlStore(gateway: SqlGateway): FactoredStore {
         { query: defined({ ...query, at: normalizeTime(query.at, 'at') }) },
       );
     },
+    async releaseStatistics(options) {
+      assertObject(options, 'the release options');
+      return call<{ released: number }>('releaseStatistics', 'release_statistics', {
+        release: { at: normalizeTime(options.at, 'at') },
+      });
+    },
     async appendGovernanceLog(entry) {
       assertValidGovernanceLogEntry(entry);
       return call<GovernanceLogEntry>('appendGovernanceLog', 'append_governance_log', {
