@@ -113,7 +113,7 @@ function bucketingSuite(name: string, open: () => Promise<TestDatabase>): void {
       expect(mismatches).toEqual([]);
       // Sanity: every arm and the coverage gap are populated.
       expect(new Set(sql)).toEqual(new Set(['control', 'b', 'c', '-']));
-    });
+    }, 120_000);
   });
 }
 
