@@ -9,10 +9,12 @@ import type {
   GovernanceLogEntry,
   GovernanceThreshold,
   KVStorage,
+  ReleasedCohort,
   Session,
   StoreChange,
   StoredSpec,
   StoreTopic,
+  VariantSufficientStatistics,
 } from '@factoredui/core';
 
 /** The tables of a memory database. Keys joined with `\u0000`, which no id or path contains. */
@@ -40,6 +42,19 @@ export interface MemoryTables {
   specs: Map<string, StoredSpec[]>;
   /** Active version by `name\0platform`. */
   activeSpecs: Map<string, number>;
+  /** Released statistics (what non-service roles read), in release order. */
+  statisticsReleases: StatisticsRelease[];
+  /** Cohorts of the published rows, for the release rules. Service-only data. */
+  releasedCohorts: ReleasedCohort[];
+}
+
+/** One release of one (experiment, factor, path). */
+export interface StatisticsRelease {
+  experimentId: string;
+  factor: string;
+  path: string;
+  releasedAt: string;
+  rows: VariantSufficientStatistics[];
 }
 
 /** Joins key parts with a separator that cannot occur inside them. */
@@ -61,6 +76,8 @@ function emptyTables(): MemoryTables {
     governanceLog: [],
     specs: new Map(),
     activeSpecs: new Map(),
+    statisticsReleases: [],
+    releasedCohorts: [],
   };
 }
 
@@ -79,6 +96,8 @@ const MAP_TABLES = [
 const LIST_TABLES = [
   'snapshots',
   'governanceLog',
+  'statisticsReleases',
+  'releasedCohorts',
 ] as const satisfies readonly (keyof MemoryTables)[];
 
 /** Options of {@link createMemoryDatabase}. */
@@ -222,6 +241,8 @@ export function createMemoryDatabase(options: MemoryDatabaseOptions = {}): Memor
       for (const name of MAP_TABLES) (tables[name] as Map<unknown, unknown>).clear();
       tables.snapshots = fresh.snapshots;
       tables.governanceLog = fresh.governanceLog;
+      tables.statisticsReleases = fresh.statisticsReleases;
+      tables.releasedCohorts = fresh.releasedCohorts;
       if (saveTimer !== undefined) clearTimeout(saveTimer);
       saveTimer = undefined;
       await inFlight;

@@ -88,6 +88,8 @@ describe('governance on the memory store', () => {
     expect(exact[0]).toMatchObject({ assigned: 6, n: 6, sumY: 3, nX: 3, sumYWithX: 1.5 });
     expect(exact[0]?.sumX).toBeCloseTo(0.3, 12);
     const user = createMemoryStore({ database, userId: uuid(0xc0, 0) });
+    // User stores read released statistics only (DESIGN §15).
+    await service.releaseStatistics({ at: iso(3000) });
     const anonymous = await user.getSufficientStatistics(query);
     expect(anonymous[0]).toEqual({
       variantKey: 'control',

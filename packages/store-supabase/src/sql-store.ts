@@ -244,10 +244,12 @@ export function createSqlStore(gateway: SqlGateway): FactoredStore {
       assertObject(assignment, 'the assignment');
       assertNonEmptyString(assignment.userId, 'userId');
       return call<Assignment>('recordAssignment', 'record_assignment', {
-        assignment: {
-          ...assignment,
-          assignedAt: normalizeTime(assignment.assignedAt, 'assignedAt'),
-        },
+        assignment: defined({
+          userId: assignment.userId,
+          experimentId: assignment.experimentId,
+          variantKey: assignment.variantKey,
+          assignedAt: optionalTime(assignment.assignedAt, 'assignedAt'),
+        }),
       });
     },
     async listAssignments(query = {}) {
@@ -307,6 +309,12 @@ export function createSqlStore(gateway: SqlGateway): FactoredStore {
         'sufficient_statistics',
         { query: defined({ ...query, at: normalizeTime(query.at, 'at') }) },
       );
+    },
+    async releaseStatistics(options) {
+      assertObject(options, 'the release options');
+      return call<{ released: number }>('releaseStatistics', 'release_statistics', {
+        release: { at: normalizeTime(options.at, 'at') },
+      });
     },
     async appendGovernanceLog(entry) {
       assertValidGovernanceLogEntry(entry);

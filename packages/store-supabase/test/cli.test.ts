@@ -482,6 +482,8 @@ describe('factoredui publish, refresh and govern on a PGlite database (pglite://
     const counts = JSON.parse(run.stdout);
     expect(counts).toMatchObject({ asOf: '2026-01-06T00:00:00.000Z', users: 1 });
     expect(counts.snapshotValues).toBe(counts.values);
+    // No running experiment yet: nothing to release, but the release ran.
+    expect(counts.released).toBe(0);
     await withPglite(join(dir, 'db'), async (store) => {
       const factors = await store.getFactors({ userId, factors: ['rage_click_count'] });
       expect(factors.map((f) => f.value)).toEqual([2]);

@@ -102,16 +102,12 @@ function securitySuite(name: string, open: () => Promise<TestDatabase>): void {
       );
       experimentId = experiment.id;
       await service.transitionExperiment(experimentId, { from: 'draft', to: 'running' });
-      await bob.recordAssignment({
-        userId: B,
-        experimentId,
-        variantKey: 'control',
-        assignedAt: '2026-01-05T10:00:00.000Z',
-      });
+      // The store decides B's variant (DESIGN §15); B records the exposure of that variant.
+      const { variantKey } = await bob.recordAssignment({ userId: B, experimentId });
       await bob.recordExposure({
         userId: B,
         experimentId,
-        variantKey: 'control',
+        variantKey,
         sessionId: sb.id,
         exposedAt: '2026-01-05T10:00:01.000Z',
       });

@@ -82,19 +82,9 @@ describe('supabase-js realtime subscribe', () => {
     const alice = createSupabaseStore(await userClient(server, TEST_USERS.alice));
     const bob = createSupabaseStore(await userClient(server, TEST_USERS.bob));
     const { changes, unsubscribe } = await subscribed(alice, 'assignments');
-    const at = '2026-01-05T10:00:00.000Z';
-    await bob.recordAssignment({
-      userId: TEST_USERS.bob,
-      experimentId: experiment.id,
-      variantKey: 'control',
-      assignedAt: at,
-    });
-    await alice.recordAssignment({
-      userId: TEST_USERS.alice,
-      experimentId: experiment.id,
-      variantKey: 'pay-now',
-      assignedAt: at,
-    });
+    // Users ask; the store decides the variant and the time (DESIGN §15).
+    await bob.recordAssignment({ userId: TEST_USERS.bob, experimentId: experiment.id });
+    await alice.recordAssignment({ userId: TEST_USERS.alice, experimentId: experiment.id });
     await realtime.flush();
     await vi.waitFor(() => expect(changes).toHaveLength(1));
     expect(changes).toEqual([{ topic: 'assignments', key: TEST_USERS.alice }]);

@@ -199,6 +199,19 @@ async function visit(
  * time). Snapshots over a one-day window at -24 h (pre: the CUPED covariate `x`) and at the
  * start of the run (post: the outcome `y`) give governance both sides of every assignment.
  */
+/**
+ * The visitor's store, except that assignments go through the service role: a user store
+ * decides the time of an assignment itself (its clock, DESIGN §15), while a simulated visit
+ * happens in the past. The simulator is an admin tool back-filling synthetic history, which is
+ * what the service role may do; the variant is still the rule's (the flag client's prediction).
+ */
+function backfilling(store: FactoredStore, service: FactoredStore): FactoredStore {
+  return Object.assign(Object.create(store) as FactoredStore, {
+    recordAssignment: (request: Parameters<FactoredStore['recordAssignment']>[0]) =>
+      service.recordAssignment(request),
+  });
+}
+
 export async function simulateTraffic(options: SimulationOptions): Promise<SimulationResult> {
   const {
     users = 200,
@@ -242,7 +255,7 @@ export async function simulateTraffic(options: SimulationOptions): Promise<Simul
       if (random() < 0.7) await visit(v, 'control', clumsy, null);
       clock.t = preEnd + HOUR + Math.floor(random() * (DAY - 2 * HOUR));
       const flags = createFlagClient({
-        store,
+        store: backfilling(store, service),
         userId,
         platform: 'web',
         ttlMs: 0,

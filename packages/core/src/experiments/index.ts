@@ -44,6 +44,7 @@ export {
   stopExperiment,
   updateExperiment,
 } from './lifecycle.js';
+export { type AssignmentDecision, decideAssignment } from './rule.js';
 export {
   evaluateTargeting,
   matchesPlatform,

@@ -134,6 +134,25 @@ export interface Assignment {
   assignedAt: string;
 }
 
+/**
+ * What `recordAssignment` takes: a request to be assigned. The store decides (DESIGN §15):
+ * for a user store the variant is the server's bucketing of the user (the same hash,
+ * coverage and factor rules as core's local evaluation) and `assignedAt` is the store's
+ * clock. `variantKey` is then only the client's prediction (`conflict` when it differs from
+ * the decision) and `assignedAt` is ignored. The service role may set both (imports,
+ * backfills); when it omits them the store decides the same way.
+ *
+ * An {@link Assignment} is a valid request, so 0.5-style callers keep compiling.
+ */
+export interface AssignmentRequest {
+  userId: string;
+  experimentId: string;
+  /** The variant the caller expects (user stores) or sets (service role). */
+  variantKey?: string;
+  /** Service role only: the assignment time to store (ISO 8601). Ignored for user stores. */
+  assignedAt?: string;
+}
+
 /** A variant actually shown, recorded once per (user, experiment, session). */
 export interface Exposure {
   userId: string;

@@ -23,6 +23,11 @@ export {
 } from './check.js';
 export { assertValidGovernanceLogEntry } from './log.js';
 export {
+  type ReleasedCohort,
+  releaseVariantRow,
+  type StatisticsContribution,
+} from './release.js';
+export {
   DEFAULT_GOVERNANCE_SETTINGS,
   type GovernanceOptions,
   resolveGovernanceSettings,

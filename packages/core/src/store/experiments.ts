@@ -1,6 +1,7 @@
 import type { ComponentPath } from '../capture/types.js';
 import type {
   Assignment,
+  AssignmentRequest,
   Experiment,
   ExperimentDefinition,
   ExperimentStatus,
@@ -71,18 +72,31 @@ export interface ExperimentCapability {
   ): Promise<Experiment>;
 
   /**
-   * Records an assignment unless one exists for (user, experiment) and returns the stored one
-   * either way: first write wins, also under concurrency (a unique key on (user, experiment);
-   * the loser of a race gets the winner's row). `assignedAt` is stored as given (normalized
-   * to ISO 8601 UTC).
+   * Asks for the assignment of a user to an experiment and returns the stored one. The store
+   * decides, not the caller (DESIGN §15):
    *
-   * Throws `not_found` (unknown experiment), `invalid_input` (variant not in the experiment,
-   * empty user id), `conflict` when the experiment is not `running` and no assignment exists,
-   * `conflict` with `details.experimentId` when the user already holds an assignment in another
-   * `running` experiment on the same component path (exclusion, checked atomically with the
-   * insert), `unauthorized` when a user store writes for another user.
+   * - Sticky: when (user, experiment) already has an assignment it is returned unchanged,
+   *   whatever the request says (first write wins, also under concurrency; the loser of a race
+   *   gets the winner's row).
+   * - Otherwise the experiment must be `running` (`conflict` with `details.status`), the user
+   *   must hold no assignment in another `running` experiment on the same component path
+   *   (exclusion, checked atomically with the insert: `conflict` with `details.experimentId`),
+   *   and for a user store the variant is the server's rule, core's `decideAssignment`: the
+   *   experiment's factor rules against the user's stored factor values, then coverage, then
+   *   the variant bucket (`conflict` with `details.cause` `targeting` or `coverage` when the
+   *   rule leaves the user out). Platform lists and metadata rules are advisory (the client
+   *   evaluates them; the store cannot verify what a device says about itself).
+   * - A user store's `variantKey` is a prediction: `conflict` (with `details.variantKey`, the
+   *   decided one) when it differs from the rule; its `assignedAt` is ignored and the store's
+   *   clock is used. The service role may set `variantKey` (it must be a variant:
+   *   `invalid_input`) and `assignedAt` (imports, backfills, fixtures); what it omits is
+   *   decided as for a user.
+   *
+   * Throws `not_found` (unknown experiment), `invalid_input` (empty user id, a `variantKey`
+   * that is not a variant), `unauthorized` for `anon` and when a user store asks for another
+   * user.
    */
-  recordAssignment(assignment: Assignment): Promise<Assignment>;
+  recordAssignment(assignment: AssignmentRequest): Promise<Assignment>;
 
   /**
    * Assignments filtered by user and/or experiment, ordered by `assignedAt`, then experiment

@@ -52,12 +52,17 @@ export interface GovernanceCapability {
    *   `sumXY`, `sumYWithX` (Σy) over those. Sums in float8 (IEEE double).
    * - One row per variant of the experiment's definition, in definition order, including
    *   variants with no users (all zeros).
-   * - k-anonymity for every role but service (as for component aggregates): a variant with
-   *   `0 < n < 5` reports `n` and every sum as 0; a variant with `0 < nX < 5` reports `nX`,
-   *   `sumX`, `sumX2`, `sumXY`, `sumYWithX` as 0. `assigned` is always exact. The service
-   *   role (governance) always gets the exact numbers.
+   * - The service role gets these exact numbers at any `at`.
+   * - Every other role reads **released** statistics only (DESIGN §15, k-anonymity that
+   *   cannot be differenced): the rows of the latest {@link GovernanceCapability.releaseStatistics}
+   *   at or before `at` for (experiment, factor, path), or one all-zero row per variant when
+   *   there is none. Moving `at` within two releases, or by a millisecond, gives the same
+   *   answer; a path or factor that was never released gives zeros. The release rules
+   *   (core's `releaseVariantRow`) keep every row over at least 5 users and every two released
+   *   rows of a variant from differing by 1 to 4 users.
    *
-   * `not_found` for an unknown experiment. Any role.
+   * `not_found` for an unknown experiment; the `anon` role gets the error `getExperiment`
+   * gives it, so it learns nothing about experiments it cannot see by name. Any role.
    */
   getSufficientStatistics(query: {
     experimentId: string;
@@ -65,6 +70,18 @@ export interface GovernanceCapability {
     path?: ComponentPath;
     at: string;
   }): Promise<VariantSufficientStatistics[]>;
+
+  /**
+   * Releases the sufficient statistics non-service roles may read (DESIGN §15): for every
+   * `running` experiment and every catalog factor on the experiment's path, computes the
+   * rows at `at` and publishes them under core's `releaseVariantRow` rules (a row over 1..4
+   * users, or differing from any earlier released row of the variant by 1..4 users, repeats
+   * the variant's previous release instead). Idempotent per (experiment, factor, path, `at`).
+   * Run it on a schedule (the Supabase pg_cron job does it hourly with the refresh). Returns
+   * how many (experiment, factor) releases were written. Service role (`unauthorized`
+   * otherwise); `invalid_input` for a bad `at`.
+   */
+  releaseStatistics(options: { at: string }): Promise<{ released: number }>;
 
   /**
    * Appends a row to the governance log and returns it as stored (equal to the input). The

@@ -2,6 +2,7 @@ import {
   type Assignment,
   createRandomId,
   type DashboardCapability,
+  decideAssignment,
   type Experiment,
   type ExperimentCapability,
   type ExperimentDefinition,
@@ -9,6 +10,7 @@ import {
   type ExperimentVariantSummary,
   type Exposure,
   FactoredError,
+  type FactorValue,
   validateExperimentDefinition,
 } from '@factoredui/core';
 import type { Access } from '../access.js';
@@ -125,6 +127,15 @@ export function experimentsCapability({
   db,
   access: getAccess,
 }: MemoryContext): ExperimentCapability & DashboardCapability {
+  /** The user's current factor values on `path`: what factor targeting rules read. */
+  const userFactors = (userId: string, path: string): FactorValue[] => {
+    const values: FactorValue[] = [];
+    for (const value of db.tables.factors.values()) {
+      if (value.userId === userId && value.path === path) values.push(value);
+    }
+    return values;
+  };
+
   const nameTaken = (tables: MemoryTables, name: string, exceptId?: string) => {
     for (const experiment of tables.experiments.values()) {
       if (experiment.name === name && experiment.id !== exceptId) return true;
@@ -230,21 +241,27 @@ export function experimentsCapability({
       return clone(updated);
     },
 
-    async recordAssignment(assignment) {
+    async recordAssignment(request) {
       const access = await getAccess();
-      const userId = requireId(assignment?.userId, 'assignment.userId');
+      const userId = requireId(request?.userId, 'assignment.userId');
       access.assertCanWrite(userId, 'recordAssignment');
-      const experimentId = requireId(assignment.experimentId, 'assignment.experimentId');
+      const experimentId = requireId(request.experimentId, 'assignment.experimentId');
       const experiment = db.tables.experiments.get(experimentId);
       if (!experiment) throw notFound(experimentId);
-      if (!experiment.variants.some((v) => v.key === assignment.variantKey)) {
+      const requested = request.variantKey;
+      if (requested !== undefined && !experiment.variants.some((v) => v.key === requested)) {
         throw new FactoredError(
           'invalid_input',
-          `assignment.variantKey: "${assignment.variantKey}" is not a variant of "${experiment.name}".`,
+          `assignment.variantKey: "${requested}" is not a variant of "${experiment.name}".`,
           { details: { field: 'variantKey' } },
         );
       }
-      const assignedAt = iso(assignment.assignedAt, 'assignment.assignedAt');
+      // Only the service role chooses the time (imports, backfills); a user store gets now.
+      const givenAt =
+        request.assignedAt === undefined
+          ? undefined
+          : iso(request.assignedAt, 'assignment.assignedAt');
+      const assignedAt = (access.isService ? givenAt : undefined) ?? new Date().toISOString();
       const rowKey = key(userId, experimentId);
       // Everything below runs without an await: the check and the insert are one atomic step.
       const existing = db.tables.assignments.get(rowKey);
@@ -270,12 +287,26 @@ export function experimentsCapability({
           );
         }
       }
-      const stored: Assignment = {
-        userId,
-        experimentId,
-        variantKey: assignment.variantKey,
-        assignedAt,
-      };
+      let variantKey = requested;
+      if (!access.isService || variantKey === undefined) {
+        const decision = decideAssignment(experiment, userId, userFactors(userId, experiment.path));
+        if (decision.variant === null) {
+          throw new FactoredError(
+            'conflict',
+            `user ${userId} is not enrolled in "${experiment.name}" (${decision.cause}); the store decides enrolment and variant.`,
+            { details: { experimentId, cause: decision.cause } },
+          );
+        }
+        if (variantKey !== undefined && variantKey !== decision.variant.key) {
+          throw new FactoredError(
+            'conflict',
+            `"${variantKey}" is not the variant the store assigns user ${userId} in "${experiment.name}"; ask without variantKey (or reload the definitions) and use the returned assignment.`,
+            { details: { experimentId, variantKey: decision.variant.key } },
+          );
+        }
+        variantKey = decision.variant.key;
+      }
+      const stored: Assignment = { userId, experimentId, variantKey, assignedAt };
       db.write('assignments', (t) => t.assignments.set(rowKey, stored), userId);
       return clone(stored);
     },

@@ -1,20 +1,23 @@
 import {
-  AGGREGATE_MIN_USERS,
   assertComponentPath,
   assertFactorName,
   assertValidGovernanceLogEntry,
   assertValidThreshold,
+  type Experiment,
   emptySufficientStatistics,
+  FACTOR_CATALOG,
   FactoredError,
   type GovernanceCapability,
   type GovernanceLogEntry,
   type GovernanceThreshold,
   type GovernanceVerdict,
+  releaseVariantRow,
+  type StatisticsContribution,
   toEpochMs,
   toIsoString,
-  type VariantSufficientStatistics,
 } from '@factoredui/core';
 import type { MemoryContext } from '../context.js';
+import type { StatisticsRelease } from '../database.js';
 
 const clone = <T>(value: T): T => structuredClone(value);
 const VERDICTS: readonly GovernanceVerdict[] = ['conclude', 'continue', 'flag_review'];
@@ -32,6 +35,65 @@ export function governanceCapability({
   db,
   access: getAccess,
 }: MemoryContext): GovernanceCapability {
+  /**
+   * Per variant, every user assigned at or before `at` with x = the latest snapshot at or
+   * before the assignment and y = the latest in (assignment, at] (DESIGN §7).
+   */
+  const contributions = (
+    experiment: Experiment,
+    factor: string,
+    path: string,
+    at: number,
+  ): Map<string, StatisticsContribution[]> => {
+    const users = new Map<
+      string,
+      {
+        variantKey: string;
+        assignedAt: number;
+        x: number | null;
+        xAt: number;
+        y: number | null;
+        yAt: number;
+      }
+    >();
+    for (const a of db.tables.assignments.values()) {
+      if (a.experimentId !== experiment.id) continue;
+      const assignedAt = toEpochMs(a.assignedAt, 'assignedAt');
+      if (assignedAt > at) continue;
+      users.set(a.userId, {
+        variantKey: a.variantKey,
+        assignedAt,
+        x: null,
+        xAt: Number.NEGATIVE_INFINITY,
+        y: null,
+        yAt: Number.NEGATIVE_INFINITY,
+      });
+    }
+    // One pass over the snapshots. `>=` lets a later-inserted row win a (never expected) tie.
+    for (const s of db.tables.snapshots) {
+      if (s.factor !== factor || s.path !== path) continue;
+      const user = users.get(s.userId);
+      if (!user) continue;
+      const when = toEpochMs(s.snapshotAt, 'snapshotAt');
+      if (when <= user.assignedAt) {
+        if (when >= user.xAt) {
+          user.x = s.value;
+          user.xAt = when;
+        }
+      } else if (when <= at && when >= user.yAt) {
+        user.y = s.value;
+        user.yAt = when;
+      }
+    }
+    const byVariant = new Map<string, StatisticsContribution[]>();
+    for (const [userId, user] of users) {
+      const list = byVariant.get(user.variantKey) ?? [];
+      byVariant.set(user.variantKey, list);
+      list.push({ userId, x: user.x, y: user.y });
+    }
+    return byVariant;
+  };
+
   return {
     async upsertThreshold(threshold) {
       const access = await getAccess();
@@ -66,86 +128,98 @@ export function governanceCapability({
       assertFactorName(query.factor, 'factor');
       if (query.path !== undefined) assertComponentPath(query.path, 'path');
       const at = toEpochMs(query.at, 'at');
-      const experiment = db.tables.experiments.get(query.experimentId);
+      // anon learns nothing about experiments it cannot see by name: getExperiment's error.
+      const experiment =
+        access.identity.role === 'anon' ? undefined : db.tables.experiments.get(query.experimentId);
       if (!experiment) throw experimentNotFound(query.experimentId);
       const path = query.path ?? experiment.path;
-
-      // Population: assignments at or before `at`.
-      const users = new Map<
-        string,
-        {
-          variantKey: string;
-          assignedAt: number;
-          x: number | null;
-          xAt: number;
-          y: number | null;
-          yAt: number;
-        }
-      >();
-      for (const a of db.tables.assignments.values()) {
-        if (a.experimentId !== experiment.id) continue;
-        const assignedAt = toEpochMs(a.assignedAt, 'assignedAt');
-        if (assignedAt > at) continue;
-        users.set(a.userId, {
-          variantKey: a.variantKey,
-          assignedAt,
-          x: null,
-          xAt: Number.NEGATIVE_INFINITY,
-          y: null,
-          yAt: Number.NEGATIVE_INFINITY,
-        });
-      }
-      // One pass over the snapshots: x = latest at or before assignment, y = latest in
-      // (assignment, at]. `>=` lets a later-inserted row win a (never expected) tie.
-      for (const s of db.tables.snapshots) {
-        if (s.factor !== query.factor || s.path !== path) continue;
-        const user = users.get(s.userId);
-        if (!user) continue;
-        const when = toEpochMs(s.snapshotAt, 'snapshotAt');
-        if (when <= user.assignedAt) {
-          if (when >= user.xAt) {
-            user.x = s.value;
-            user.xAt = when;
-          }
-        } else if (when <= at && when >= user.yAt) {
-          user.y = s.value;
-          user.yAt = when;
-        }
-      }
-      const rows = new Map<string, VariantSufficientStatistics>(
-        experiment.variants.map((v) => [v.key, emptySufficientStatistics(v.key)]),
-      );
-      for (const user of users.values()) {
-        const row = rows.get(user.variantKey);
-        if (!row) continue;
-        row.assigned += 1;
-        if (user.y === null) continue;
-        const { x, y } = user;
-        row.n += 1;
-        row.sumY += y;
-        row.sumY2 += y * y;
-        if (x !== null) {
-          row.nX += 1;
-          row.sumX += x;
-          row.sumX2 += x * x;
-          row.sumXY += x * y;
-          row.sumYWithX += y;
-        }
-      }
-      const result = [...rows.values()];
       if (!access.isService) {
-        // k-anonymity, as for component aggregates: no sums over fewer than 5 users.
-        for (const row of result) {
-          if (row.n > 0 && row.n < AGGREGATE_MIN_USERS) {
-            Object.assign(row, { n: 0, sumY: 0, sumY2: 0 });
-            Object.assign(row, { nX: 0, sumX: 0, sumX2: 0, sumXY: 0, sumYWithX: 0 });
-          }
-          if (row.nX > 0 && row.nX < AGGREGATE_MIN_USERS) {
-            Object.assign(row, { nX: 0, sumX: 0, sumX2: 0, sumXY: 0, sumYWithX: 0 });
+        // Released statistics only: the latest release at or before `at`, else zeros.
+        let latest: StatisticsRelease | undefined;
+        for (const release of db.tables.statisticsReleases) {
+          if (
+            release.experimentId === experiment.id &&
+            release.factor === query.factor &&
+            release.path === path &&
+            Date.parse(release.releasedAt) <= at &&
+            (!latest || release.releasedAt > latest.releasedAt)
+          )
+            latest = release;
+        }
+        return latest
+          ? clone(latest.rows)
+          : experiment.variants.map((v) => emptySufficientStatistics(v.key));
+      }
+      const users = contributions(experiment, query.factor, path, at);
+      return experiment.variants.map((v) => {
+        const row = emptySufficientStatistics(v.key);
+        for (const { x, y } of users.get(v.key) ?? []) {
+          row.assigned += 1;
+          if (y === null) continue;
+          row.n += 1;
+          row.sumY += y;
+          row.sumY2 += y * y;
+          if (x !== null) {
+            row.nX += 1;
+            row.sumX += x;
+            row.sumX2 += x * x;
+            row.sumXY += x * y;
+            row.sumYWithX += y;
           }
         }
-      }
-      return result;
+        return row;
+      });
+    },
+
+    async releaseStatistics(options) {
+      const access = await getAccess();
+      access.assertService('releaseStatistics');
+      const releasedAt = toIsoString(options?.at, 'at');
+      const at = Date.parse(releasedAt);
+      let released = 0;
+      const running = [...db.tables.experiments.values()]
+        .filter((e) => e.status === 'running')
+        .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+      db.write('governance', (t) => {
+        for (const experiment of running) {
+          for (const { name: factor } of FACTOR_CATALOG) {
+            const path = experiment.path;
+            const sameKey = (r: StatisticsRelease) =>
+              r.experimentId === experiment.id && r.factor === factor && r.path === path;
+            if (t.statisticsReleases.some((r) => sameKey(r) && r.releasedAt === releasedAt))
+              continue;
+            let previous: StatisticsRelease | undefined;
+            for (const r of t.statisticsReleases) {
+              if (sameKey(r) && r.releasedAt < releasedAt) {
+                if (!previous || r.releasedAt > previous.releasedAt) previous = r;
+              }
+            }
+            const users = contributions(experiment, factor, path, at);
+            const rows = experiment.variants.map((v) => {
+              const { row, cohort } = releaseVariantRow({
+                experimentId: experiment.id,
+                variantKey: v.key,
+                factor,
+                path,
+                users: users.get(v.key) ?? [],
+                history: t.releasedCohorts,
+                previous: previous?.rows.find((r) => r.variantKey === v.key) ?? null,
+              });
+              if (cohort) t.releasedCohorts.push(cohort);
+              return row;
+            });
+            t.statisticsReleases.push({
+              experimentId: experiment.id,
+              factor,
+              path,
+              releasedAt,
+              rows,
+            });
+            released += 1;
+          }
+        }
+      });
+      return { released };
     },
 
     async appendGovernanceLog(entry) {

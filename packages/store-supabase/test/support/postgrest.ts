@@ -403,6 +403,10 @@ export async function startPostgrestServer(
       });
     });
   });
+  // PGlite runs in this process: a long statement blocks the event loop, after which the
+  // server's keep-alive timer (default 5 s) can close a socket the client is about to reuse
+  // ("fetch failed"). Let the client (undici closes idle sockets after 4 s) close them first.
+  server.keepAliveTimeout = 600_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const realtime = options.realtime

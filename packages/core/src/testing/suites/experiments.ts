@@ -9,14 +9,21 @@ import {
   stopExperiment,
   updateExperiment,
 } from '../../experiments/lifecycle.js';
-import type { Assignment, Experiment, NewExperiment } from '../../experiments/types.js';
+import { decideAssignment } from '../../experiments/rule.js';
+import type {
+  Assignment,
+  AssignmentRequest,
+  Experiment,
+  NewExperiment,
+} from '../../experiments/types.js';
 import type { FactoredStore } from '../../store/contract.js';
 import { isUuid } from '../../util/ids.js';
 import type { SuiteContext } from '../context.js';
 import { expectCode } from '../expect.js';
-import { TEST_USERS } from '../harness.js';
+import { TEST_USERS, testUuid } from '../harness.js';
 
 const PATH = 'shop/checkout/pay-form/submit';
+const FACTOR_PATH = 'shop/checkout/summary';
 const T = '2026-01-05T10:00:00.000Z';
 
 function definition(overrides: Partial<NewExperiment> = {}): NewExperiment {
@@ -42,6 +49,16 @@ async function running(
 
 function assignment(userId: string, experimentId: string, variantKey: string, at = T): Assignment {
   return { userId, experimentId, variantKey, assignedAt: at };
+}
+
+/** What a client sends: a request to be assigned (the store decides). */
+function ask(userId: string, experimentId: string): AssignmentRequest {
+  return { userId, experimentId };
+}
+
+/** The variant the server's rule gives `userId` (core's local evaluation), or null. */
+function ruleVariant(experiment: Experiment, userId: string): string | null {
+  return decideAssignment(experiment, userId, []).variant?.key ?? null;
 }
 
 /** Experiments capability conformance: definitions, lifecycle, assignments, exposures, dashboard. */
@@ -319,17 +336,75 @@ export function experimentsConformance(ctx: SuiteContext): void {
   });
 
   describe('assignments', () => {
-    it('are sticky: the first write wins and later writes return it', async () => {
+    it('are decided by the store (the bucketing rule, the store clock) and sticky', async () => {
       const service = await ctx.service();
       const live = await running(service);
       const alice = await ctx.user(TEST_USERS.alice);
-      const first = await alice.recordAssignment(assignment(TEST_USERS.alice, live.id, 'pay-now'));
-      expect(first).toEqual(assignment(TEST_USERS.alice, live.id, 'pay-now'));
+      const before = Date.now();
+      const first = await alice.recordAssignment(ask(TEST_USERS.alice, live.id));
+      expect(first).toMatchObject({
+        userId: TEST_USERS.alice,
+        experimentId: live.id,
+        variantKey: ruleVariant(live, TEST_USERS.alice),
+      });
+      expect(Date.parse(first.assignedAt)).toBeGreaterThanOrEqual(before - 1);
+      expect(Date.parse(first.assignedAt)).toBeLessThanOrEqual(Date.now());
+      const other = first.variantKey === 'control' ? 'pay-now' : 'control';
+      // Sticky: a later request, whatever it predicts, returns the stored row.
       const second = await alice.recordAssignment(
-        assignment(TEST_USERS.alice, live.id, 'control', '2026-01-06T00:00:00.000Z'),
+        assignment(TEST_USERS.alice, live.id, other, '2026-01-06T00:00:00.000Z'),
       );
       expect(second).toEqual(first);
       expect(await alice.listAssignments({ experimentId: live.id })).toEqual([first]);
+    });
+
+    it('a user store cannot choose the variant or the time (DESIGN §15)', async () => {
+      const service = await ctx.service();
+      const live = await running(service);
+      const alice = await ctx.user(TEST_USERS.alice);
+      const decided = ruleVariant(live, TEST_USERS.alice) as string;
+      const other = decided === 'control' ? 'pay-now' : 'control';
+      const error = await expectCode(
+        alice.recordAssignment(assignment(TEST_USERS.alice, live.id, other)),
+        'conflict',
+      );
+      expect(error.details).toMatchObject({ variantKey: decided });
+      expect(await service.listAssignments({ experimentId: live.id })).toEqual([]);
+      // A back-dated time is ignored: the store's clock is stored.
+      const before = Date.now();
+      const stored = await alice.recordAssignment(
+        assignment(TEST_USERS.alice, live.id, decided, '2020-01-01T00:00:00.000Z'),
+      );
+      expect(stored.variantKey).toBe(decided);
+      expect(Date.parse(stored.assignedAt)).toBeGreaterThanOrEqual(before - 1);
+      // The service role may set both (imports, backfills, fixtures).
+      expect(
+        await service.recordAssignment(assignment(TEST_USERS.bob, live.id, 'pay-now', T)),
+      ).toEqual(assignment(TEST_USERS.bob, live.id, 'pay-now', T));
+      const anon = await ctx.harness().anon?.();
+      if (anon) {
+        await expectCode(anon.recordAssignment(ask(TEST_USERS.carol, live.id)), 'unauthorized');
+      }
+    });
+
+    it('coverage leaves users out: the store refuses them with cause coverage', async () => {
+      const service = await ctx.service();
+      const live = await running(service, { coverage: 0.3 });
+      const users = Array.from({ length: 30 }, (_, i) => testUuid(0xc0e, i));
+      for (const userId of users) {
+        const store = await ctx.user(userId);
+        const expected = ruleVariant(live, userId);
+        if (expected === null) {
+          const error = await expectCode(store.recordAssignment(ask(userId, live.id)), 'conflict');
+          expect(error.details).toMatchObject({ cause: 'coverage' });
+        } else {
+          expect((await store.recordAssignment(ask(userId, live.id))).variantKey).toBe(expected);
+        }
+      }
+      const stored = await service.listAssignments({ experimentId: live.id });
+      expect(stored.length).toBe(users.filter((u) => ruleVariant(live, u) !== null).length);
+      expect(stored.length).toBeGreaterThan(0);
+      expect(stored.length).toBeLessThan(users.length);
     });
 
     it('concurrent writes resolve to the first: one row, every caller gets it', async () => {
@@ -338,10 +413,10 @@ export function experimentsConformance(ctx: SuiteContext): void {
       const alice = await ctx.user(TEST_USERS.alice);
       const aliceAgain = await ctx.user(TEST_USERS.alice);
       const results = await Promise.all([
-        alice.recordAssignment(assignment(TEST_USERS.alice, live.id, 'control')),
-        aliceAgain.recordAssignment(assignment(TEST_USERS.alice, live.id, 'pay-now')),
-        service.recordAssignment(assignment(TEST_USERS.alice, live.id, 'pay-now')),
-        alice.recordAssignment(assignment(TEST_USERS.alice, live.id, 'control')),
+        alice.recordAssignment(ask(TEST_USERS.alice, live.id)),
+        aliceAgain.recordAssignment(ask(TEST_USERS.alice, live.id)),
+        service.recordAssignment(ask(TEST_USERS.alice, live.id)),
+        alice.recordAssignment(ask(TEST_USERS.alice, live.id)),
       ]);
       const stored = await service.listAssignments({ experimentId: live.id });
       expect(stored).toHaveLength(1);
@@ -353,9 +428,10 @@ export function experimentsConformance(ctx: SuiteContext): void {
       const created = await createExperiment(service, definition());
       await startExperiment(service, created.id);
       const alice = await ctx.user(TEST_USERS.alice);
-      await alice.recordAssignment(assignment(TEST_USERS.alice, created.id, 'pay-now'));
-      await updateExperiment(service, created.id, { coverage: 0.1 });
-      expect((await alice.listAssignments())[0]?.variantKey).toBe('pay-now');
+      const first = await alice.recordAssignment(ask(TEST_USERS.alice, created.id));
+      await updateExperiment(service, created.id, { coverage: 0.0001 });
+      expect(await alice.listAssignments()).toEqual([first]);
+      expect(await alice.recordAssignment(ask(TEST_USERS.alice, created.id))).toEqual(first);
     });
 
     it('need a running experiment, a known experiment and a known variant', async () => {
@@ -363,10 +439,11 @@ export function experimentsConformance(ctx: SuiteContext): void {
       const draft = await createExperiment(service, definition({ name: 'draft' }));
       const live = await running(service, { name: 'live', path: 'a/b' });
       const alice = await ctx.user(TEST_USERS.alice);
-      await expectCode(
-        alice.recordAssignment(assignment(TEST_USERS.alice, draft.id, 'control')),
+      const draftError = await expectCode(
+        alice.recordAssignment(ask(TEST_USERS.alice, draft.id)),
         'conflict',
       );
+      expect(draftError.details).toMatchObject({ status: 'draft' });
       await expectCode(
         alice.recordAssignment(
           assignment(TEST_USERS.alice, '00000000-0000-4000-8000-00000000dead', 'control'),
@@ -386,17 +463,19 @@ export function experimentsConformance(ctx: SuiteContext): void {
       const second = await running(service, { name: 'second' });
       const elsewhere = await running(service, { name: 'elsewhere', path: 'shop/catalog/grid' });
       const alice = await ctx.user(TEST_USERS.alice);
-      await alice.recordAssignment(assignment(TEST_USERS.alice, first.id, 'control'));
+      await alice.recordAssignment(ask(TEST_USERS.alice, first.id));
       const error = await expectCode(
-        alice.recordAssignment(assignment(TEST_USERS.alice, second.id, 'control')),
+        alice.recordAssignment(ask(TEST_USERS.alice, second.id)),
         'conflict',
       );
       expect(error.details).toMatchObject({ experimentId: first.id });
-      await alice.recordAssignment(assignment(TEST_USERS.alice, elsewhere.id, 'pay-now'));
+      // The service role is held to exclusion too.
+      await expectCode(service.recordAssignment(ask(TEST_USERS.alice, second.id)), 'conflict');
+      await alice.recordAssignment(ask(TEST_USERS.alice, elsewhere.id));
       const bob = await ctx.user(TEST_USERS.bob);
-      await bob.recordAssignment(assignment(TEST_USERS.bob, second.id, 'pay-now'));
+      await bob.recordAssignment(ask(TEST_USERS.bob, second.id));
       await stopExperiment(service, first.id);
-      await alice.recordAssignment(assignment(TEST_USERS.alice, second.id, 'control'));
+      await alice.recordAssignment(ask(TEST_USERS.alice, second.id));
       expect((await alice.listAssignments()).map((a) => a.experimentId).sort()).toEqual(
         [first.id, second.id, elsewhere.id].sort(),
       );
@@ -407,22 +486,18 @@ export function experimentsConformance(ctx: SuiteContext): void {
       const live = await running(service);
       const alice = await ctx.user(TEST_USERS.alice);
       const bob = await ctx.user(TEST_USERS.bob);
-      await expectCode(
-        alice.recordAssignment(assignment(TEST_USERS.bob, live.id, 'control')),
-        'unauthorized',
-      );
-      await bob.recordAssignment(assignment(TEST_USERS.bob, live.id, 'control'));
-      await alice.recordAssignment(
-        assignment(TEST_USERS.alice, live.id, 'pay-now', '2026-01-05T11:00:00.000Z'),
-      );
+      await expectCode(alice.recordAssignment(ask(TEST_USERS.bob, live.id)), 'unauthorized');
+      await bob.recordAssignment(ask(TEST_USERS.bob, live.id));
+      await alice.recordAssignment(ask(TEST_USERS.alice, live.id));
       await service.recordAssignment(
         assignment(TEST_USERS.carol, live.id, 'pay-now', '2026-01-05T12:00:00.000Z'),
       );
       expect((await alice.listAssignments()).map((a) => a.userId)).toEqual([TEST_USERS.alice]);
       expect(await alice.listAssignments({ userId: TEST_USERS.bob })).toEqual([]);
-      expect(
-        (await service.listAssignments({ experimentId: live.id })).map((a) => a.userId),
-      ).toEqual([TEST_USERS.bob, TEST_USERS.alice, TEST_USERS.carol]);
+      const all = (await service.listAssignments({ experimentId: live.id })).map((a) => a.userId);
+      // Carol's back-filled time precedes the store clock of the other two.
+      expect(all[0]).toBe(TEST_USERS.carol);
+      expect([...all].sort()).toEqual([TEST_USERS.alice, TEST_USERS.bob, TEST_USERS.carol].sort());
       expect(await service.listAssignments({ userId: TEST_USERS.bob })).toHaveLength(1);
     });
   });
@@ -432,11 +507,11 @@ export function experimentsConformance(ctx: SuiteContext): void {
       const service = await ctx.service();
       const live = await running(service);
       const alice = await ctx.user(TEST_USERS.alice);
-      await alice.recordAssignment(assignment(TEST_USERS.alice, live.id, 'pay-now'));
+      const { variantKey } = await alice.recordAssignment(ask(TEST_USERS.alice, live.id));
       const exposure = {
         userId: TEST_USERS.alice,
         experimentId: live.id,
-        variantKey: 'pay-now',
+        variantKey,
         sessionId: 'session-1',
         exposedAt: T,
       };
@@ -461,18 +536,21 @@ export function experimentsConformance(ctx: SuiteContext): void {
       const service = await ctx.service();
       const live = await running(service);
       const alice = await ctx.user(TEST_USERS.alice);
+      const decided = ruleVariant(live, TEST_USERS.alice) as string;
       const exposure = {
         userId: TEST_USERS.alice,
         experimentId: live.id,
-        variantKey: 'pay-now',
+        variantKey: decided === 'control' ? 'pay-now' : 'control',
         sessionId: 's',
         exposedAt: T,
       };
       await expectCode(alice.recordExposure(exposure), 'not_found');
-      await alice.recordAssignment(assignment(TEST_USERS.alice, live.id, 'control'));
-      await expectCode(alice.recordExposure(exposure), 'conflict');
+      await alice.recordAssignment(ask(TEST_USERS.alice, live.id));
+      const mismatch = await expectCode(alice.recordExposure(exposure), 'conflict');
+      expect(mismatch.details).toMatchObject({ variantKey: decided });
+      await expectCode(service.recordExposure(exposure), 'conflict');
       await expectCode(
-        alice.recordExposure({ ...exposure, variantKey: 'control', sessionId: '' }),
+        alice.recordExposure({ ...exposure, variantKey: decided, sessionId: '' }),
         'invalid_input',
       );
       expect(await alice.listExposures()).toEqual([]);
@@ -482,11 +560,11 @@ export function experimentsConformance(ctx: SuiteContext): void {
       const service = await ctx.service();
       const live = await running(service);
       const bob = await ctx.user(TEST_USERS.bob);
-      await bob.recordAssignment(assignment(TEST_USERS.bob, live.id, 'control'));
+      const { variantKey } = await bob.recordAssignment(ask(TEST_USERS.bob, live.id));
       const exposure = {
         userId: TEST_USERS.bob,
         experimentId: live.id,
-        variantKey: 'control',
+        variantKey,
         sessionId: 's',
         exposedAt: T,
       };
@@ -512,7 +590,8 @@ export function experimentsConformance(ctx: SuiteContext): void {
       for (const [i, userId] of users.entries()) {
         const variantKey = variants[i] as string;
         const store = await ctx.user(userId);
-        await store.recordAssignment(assignment(userId, live.id, variantKey));
+        // The service role back-fills chosen variants; users then record their exposures.
+        await service.recordAssignment(assignment(userId, live.id, variantKey));
         if (i < 2) {
           for (const sessionId of ['s1', 's2']) {
             await store.recordExposure({
@@ -571,6 +650,73 @@ export function experimentsConformance(ctx: SuiteContext): void {
   });
 
   describe('flag evaluation against the store', () => {
+    it('the flag client predicts exactly what the store records (weights, coverage, factor rules)', async () => {
+      const service = await ctx.service();
+      const split = await running(service, {
+        name: 'split',
+        coverage: 0.6,
+        variants: [
+          { key: 'control', weight: 20 },
+          { key: 'b', weight: 30 },
+          { key: 'c', weight: 50 },
+        ],
+      });
+      const targeted = await running(service, {
+        name: 'targeted',
+        path: FACTOR_PATH,
+        targeting: [{ kind: 'factor', factor: 'error_rate', operator: 'gt', value: 0 }],
+      });
+      const users = Array.from({ length: 16 }, (_, i) => testUuid(0xf1a, i));
+      // Even users have factors on FACTOR_PATH; every fourth has error_rate 1, the others 0.
+      for (const [i, userId] of users.entries()) {
+        if (i % 2 === 1) continue;
+        const session = {
+          id: testUuid(0x5e55, i),
+          userId,
+          startedAt: T,
+          metadata: { platform: 'web' },
+        };
+        await service.startSession(session);
+        await service.insertEvents([
+          {
+            id: testUuid(0xe7e, i),
+            sessionId: session.id,
+            userId,
+            type: i % 4 === 0 ? 'error' : 'click',
+            path: FACTOR_PATH,
+            payload: {},
+            createdAt: T,
+          },
+        ]);
+      }
+      await service.recomputeFactors({ asOf: '2026-01-05T11:00:00.000Z' });
+      const outcomes = { enrolled: 0, refused: 0 };
+      for (const userId of users) {
+        const store = await ctx.user(userId);
+        const client = createFlagClient({ store, ttlMs: 0, sessionId: 'agreement' });
+        await client.ready();
+        for (const experiment of [split, targeted]) {
+          const predicted = client.evaluate(experiment.name);
+          // recordExposure waits for the client's assignment request to settle.
+          await client.recordExposure(predicted);
+          const stored = await store.listAssignments({ experimentId: experiment.id });
+          if (predicted.inExperiment) {
+            outcomes.enrolled += 1;
+            expect(stored.map((a) => a.variantKey)).toEqual([predicted.variantKey]);
+            expect(client.evaluate(experiment.name).variantKey).toBe(predicted.variantKey);
+          } else {
+            outcomes.refused += 1;
+            expect(stored).toEqual([]);
+            await expectCode(store.recordAssignment(ask(userId, experiment.id)), 'conflict');
+          }
+        }
+        expect(client.getSnapshot().error).toBeNull();
+        client.destroy();
+      }
+      expect(outcomes.enrolled).toBeGreaterThan(4);
+      expect(outcomes.refused).toBeGreaterThan(4);
+    });
+
     it('evaluating the same user 1,000 times writes one assignment and one exposure per session', async () => {
       const service = await ctx.service();
       const live = await running(service);

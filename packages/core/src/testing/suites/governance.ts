@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FactoredEvent, NewSession } from '../../capture/types.js';
+import type { FactoredError } from '../../errors.js';
 import type { Experiment, ExperimentDefinition } from '../../experiments/types.js';
+import { FACTOR_CATALOG } from '../../factors/catalog.js';
 import { CONTROL_KEY, emptySufficientStatistics } from '../../governance/analysis.js';
 import {
   queryGovernanceLog,
@@ -311,6 +313,7 @@ export function governanceConformance(ctx: SuiteContext): void {
       const service = await ctx.service();
       const experiment = await seedStatisticsFixture(service);
       const alice = await ctx.user(TEST_USERS.alice);
+      await service.releaseStatistics({ at: at(5) });
       expect(
         await alice.getSufficientStatistics({
           experimentId: experiment.id,
@@ -319,6 +322,137 @@ export function governanceConformance(ctx: SuiteContext): void {
         }),
       ).toEqual([zeros('control', 3), zeros('treatment', 3), zeros('empty')]);
     });
+
+    it('user stores read released statistics only: no `at`, path, factor or time between releases differences them', async () => {
+      const service = await ctx.service();
+      const experiment = await runningExperiment(service, 'governance-release');
+      const seed = new Seeder(service);
+      const control = [1, 2, 3, 4, 5, 6, 13];
+      const treatment = [7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 18];
+      for (const n of [...control, ...treatment]) {
+        await service.recordAssignment({
+          userId: user(n),
+          experimentId: experiment.id,
+          variantKey: control.includes(n) ? CONTROL_KEY : 'treatment',
+          assignedAt: at(1),
+        });
+      }
+      // x at T+1h and y at T+3h for users 1-12; user 13 (control) gets a y at T+5h alone;
+      // user 7 (treatment) alone changes value at T+7h; users 14-18 (treatment) arrive at T+9h.
+      for (let n = 1; n <= 12; n += 1) await seed.activity(user(n), at(0, 10), n % 3);
+      await seed.snapshot(at(1));
+      for (let n = 1; n <= 12; n += 1) await seed.activity(user(n), at(2, 10), (n % 4) + 1);
+      await seed.snapshot(at(3));
+      await seed.activity(user(13), at(4, 10), 9);
+      await seed.snapshot(at(5));
+      await seed.activity(user(7), at(6, 10), 6);
+      await seed.snapshot(at(7));
+      for (const n of [14, 15, 16, 17, 18]) await seed.activity(user(n), at(8, 10), n % 5);
+      await seed.snapshot(at(9));
+      const alice = await ctx.user(TEST_USERS.alice);
+      await expectCode(alice.releaseStatistics({ at: at(3) }), 'unauthorized');
+      for (const hours of [3, 5, 7, 9]) {
+        const { released } = await service.releaseStatistics({ at: at(hours) });
+        expect(released).toBeGreaterThan(0);
+      }
+      // Idempotent per time.
+      expect(await service.releaseStatistics({ at: at(9) })).toEqual({ released: 0 });
+
+      // The exact numbers (service) do move by one user; the attacker tries every parameter.
+      const exact = (hours: number, variant: string) =>
+        service
+          .getSufficientStatistics({
+            experimentId: experiment.id,
+            factor: 'rage_click_count',
+            at: at(hours),
+          })
+          .then(
+            (rows) => rows.find((r) => r.variantKey === variant) as VariantSufficientStatistics,
+          );
+      expect((await exact(5, CONTROL_KEY)).n - (await exact(3, CONTROL_KEY)).n).toBe(1);
+      expect((await exact(7, 'treatment')).sumY).not.toBe((await exact(5, 'treatment')).sumY);
+
+      const ms = (hours: number, delta: number) =>
+        new Date(Date.parse(at(hours)) + delta).toISOString();
+      const times = [3, 5, 7, 9].flatMap((h) => [ms(h, -1), ms(h, 0), ms(h, 1)]).concat(at(30));
+      const factors = FACTOR_CATALOG.map((f) => f.name);
+      type Seen = { factor: string; path: string; at: string; row: VariantSufficientStatistics };
+      const seen: Seen[] = [];
+      for (const when of times) {
+        for (const factor of factors) {
+          // Every path for one factor (the others only on the default path): same coverage of
+          // the parameter space, fewer round trips.
+          const paths = factor === 'rage_click_count' ? [undefined, PATH, OTHER_PATH] : [undefined];
+          for (const path of paths) {
+            const rows = await alice.getSufficientStatistics({
+              experimentId: experiment.id,
+              factor,
+              at: when,
+              ...(path === undefined ? {} : { path }),
+            });
+            for (const row of rows) seen.push({ factor, path: path ?? PATH, at: when, row });
+          }
+        }
+      }
+      const few = (count: number) => count > 0 && count < 5;
+      for (const { row } of seen) {
+        expect(few(row.n) || few(row.nX) || (row.nX > 0 && few(row.n - row.nX))).toBe(false);
+      }
+      for (const a of seen) {
+        for (const b of seen) {
+          if (a.row.variantKey !== b.row.variantKey) continue;
+          // Two results of one variant never differ by 1-4 users, across every parameter...
+          expect(few(Math.abs(a.row.n - b.row.n))).toBe(false);
+          // ...and with the same users (same factor and path), never in value either.
+          if (a.factor === b.factor && a.path === b.path && a.row.n === b.row.n) {
+            expect({ ...a.row, assigned: 0 }).toEqual({ ...b.row, assigned: 0 });
+          }
+        }
+      }
+      const released = (hours: number, variant: string) =>
+        seen.find(
+          (s) =>
+            s.at === at(hours) &&
+            s.factor === 'rage_click_count' &&
+            s.path === PATH &&
+            s.row.variantKey === variant,
+        )?.row;
+      expect(released(3, CONTROL_KEY)?.n).toBe(6);
+      // User 13 alone would move control by one user: the T+3h release is repeated.
+      expect(released(5, CONTROL_KEY)).toEqual(released(3, CONTROL_KEY));
+      expect(released(9, CONTROL_KEY)).toEqual(released(3, CONTROL_KEY));
+      // User 7 alone changing value is not released either; five newcomers are.
+      expect(released(7, 'treatment')).toEqual(released(5, 'treatment'));
+      expect(released(9, 'treatment')?.n).toBe(11);
+      // Before the first release and off the experiment's path: zeros.
+      expect(
+        await alice.getSufficientStatistics({
+          experimentId: experiment.id,
+          factor: 'rage_click_count',
+          at: ms(3, -1),
+        }),
+      ).toEqual([zeros(CONTROL_KEY), zeros('treatment'), zeros('empty')]);
+
+      // anon learns nothing about the experiment: the error getExperiment gives it.
+      const anon = await ctx.harness().anon?.();
+      if (anon) {
+        for (const ref of [experiment.id, experiment.name]) {
+          const expected = await anon.getExperiment(ref).then(
+            () => 'resolved',
+            (e: FactoredError) => e.code,
+          );
+          expect(expected).not.toBe('resolved');
+          await expectCode(
+            anon.getSufficientStatistics({
+              experimentId: ref,
+              factor: 'rage_click_count',
+              at: at(9),
+            }),
+            expected as FactoredError['code'],
+          );
+        }
+      }
+    }, 120_000);
 
     it('rejects an unknown experiment, a bad factor or time', async () => {
       const service = await ctx.service();

@@ -5,7 +5,8 @@ const DAY_MS = 86_400_000;
 
 export const refreshCommand: CommandSpec = {
   name: 'refresh',
-  summary: 'Recompute every factor as of a time, then snapshot the values.',
+  summary:
+    'Recompute every factor as of a time, snapshot the values, and release the statistics user stores read.',
   positionals: [],
   options: {
     'as-of': {
@@ -18,7 +19,10 @@ export const refreshCommand: CommandSpec = {
       value: '<days>',
       description: 'Factor window in days. Default: 7.',
     },
-    'no-snapshot': { type: 'boolean', description: 'Recompute only; do not take a snapshot.' },
+    'no-snapshot': {
+      type: 'boolean',
+      description: 'Recompute only; do not take a snapshot (nor release statistics).',
+    },
     ...CONNECTION_OPTIONS,
     json: { type: 'boolean', description: 'Print the counts as JSON.' },
   },
@@ -48,16 +52,23 @@ export const refreshCommand: CommandSpec = {
         windowMs === undefined ? { asOf } : { asOf, windowMs },
       );
       const snapshot = args.values['no-snapshot'] ? null : await store.snapshotFactors({ asOf });
+      // Non-service roles read only released statistics (DESIGN §15): release with the snapshot.
+      const release = snapshot ? await store.releaseStatistics({ at: asOf }) : null;
       if (args.values.json) {
         io.stdout(
-          `${JSON.stringify({ asOf, ...recomputed, snapshotValues: snapshot?.values ?? null })}\n`,
+          `${JSON.stringify({
+            asOf,
+            ...recomputed,
+            snapshotValues: snapshot?.values ?? null,
+            released: release?.released ?? null,
+          })}\n`,
         );
         return;
       }
       io.stdout(
         `Recomputed ${recomputed.values} factor values for ${recomputed.users} users as of ${asOf} on ${describe}.\n` +
           (snapshot
-            ? `Snapshot taken at ${asOf}: ${snapshot.values} values.\n`
+            ? `Snapshot taken at ${asOf}: ${snapshot.values} values; statistics released for ${release?.released ?? 0} (experiment, factor) pairs.\n`
             : 'No snapshot taken (--no-snapshot).\n'),
       );
     });

@@ -1,0 +1,195 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createPGliteDatabase,
+  createServerDatabase,
+  DATABASE_URL,
+  type TestDatabase,
+} from './harness/databases.js';
+
+/**
+ * The reviewed grant catalog of schema factoredui (DESIGN §15). A migration that adds a
+ * function callable by clients, a SECURITY DEFINER function, or a table privilege fails here
+ * until the lists below are updated, i.e. until someone has reviewed what the new grant lets a
+ * hostile client do. (Most entries are SECURITY INVOKER helpers: grants and row-level security
+ * still apply to the caller inside them, and service-only operations check the role.)
+ */
+const CLIENT_FUNCTIONS = [
+  'activate_spec(input jsonb)',
+  'append_governance_log(entry jsonb)',
+  'arg_factors(args jsonb)',
+  'arg_limit(args jsonb)',
+  'arg_path(args jsonb, field text, required boolean)',
+  'arg_text(args jsonb, field text, required boolean)',
+  'arg_texts(args jsonb, field text)',
+  'arg_uuid(args jsonb, field text, required boolean)',
+  'arg_version(input jsonb)',
+  'assignment_json(a factoredui.assignments)',
+  'caller_kind()',
+  'check_window(window_ms double precision)',
+  'cluster_json(c factoredui.clusters)',
+  'compute_factors(as_of timestamp with time zone, window_ms double precision)',
+  'event_json(e factoredui.events)',
+  'experiment_json(e factoredui.experiments)',
+  'experiment_summaries(experiment_ids uuid[])',
+  'exposure_json(x factoredui.exposures)',
+  'factor_value_json(user_id text, path text, factor text, value double precision, as_of timestamp with time zone)',
+  'find_experiment(id_or_name text)',
+  'find_spec(name text, platform text, version integer)',
+  'forbid_change()',
+  'get_active_spec(input jsonb)',
+  'get_closest_snapshot(query jsonb)',
+  'get_cluster_members(cluster_id integer)',
+  'get_component_aggregates(query jsonb)',
+  'get_experiment(id_or_name text)',
+  'get_experiment_summaries(query jsonb)',
+  'get_experiment_summary(experiment_id uuid)',
+  'get_factor_history(query jsonb)',
+  'get_factors(query jsonb)',
+  'get_session(session_id uuid)',
+  'get_spec(input jsonb)',
+  'get_user_cluster(user_id text)',
+  'insert_events(events jsonb)',
+  'insert_experiment(definition jsonb)',
+  'is_component_path(path text)',
+  'is_uuid(value text)',
+  'iso(t timestamp with time zone)',
+  'list_assignments(query jsonb)',
+  'list_events(query jsonb)',
+  'list_experiments(query jsonb)',
+  'list_exposures(query jsonb)',
+  'list_governance_log(query jsonb)',
+  'list_sessions(query jsonb)',
+  'list_spec_versions(input jsonb)',
+  'list_thresholds(query jsonb)',
+  'notify_change()',
+  'record_assignment(assignment jsonb)',
+  'record_exposure(exposure jsonb)',
+  'refresh_factors(as_of timestamp with time zone, window_ms double precision)',
+  'released_statistics(query jsonb)',
+  'require_service(operation text)',
+  'require_writer(user_id text, operation text)',
+  'save_spec(input jsonb)',
+  'session_json(s factoredui.sessions)',
+  'snapshot_factors(as_of timestamp with time zone, window_ms double precision)',
+  'snapshot_value_json(s factoredui.factor_snapshots)',
+  'spec_json(s factoredui.specs)',
+  'spec_key(input jsonb, OUT name text, OUT platform text)',
+  'start_session(session jsonb)',
+  'store_clusters(assignments jsonb)',
+  'sufficient_statistics(query jsonb)',
+  'threshold_json(t factoredui.thresholds)',
+  'to_time(value text, field text)',
+  'transition_experiment(experiment_id uuid, change jsonb)',
+  'uid()',
+  'update_experiment(experiment_id uuid, patch jsonb)',
+  'upsert_threshold(threshold jsonb)',
+  'variants_valid(variants jsonb)',
+  'whoami()',
+];
+
+/** SECURITY DEFINER functions: each reads past row-level security and re-checks its caller. */
+const DEFINER_FUNCTIONS = [
+  'get_component_aggregates(query jsonb)',
+  'record_assignment(assignment jsonb)',
+  'record_exposure(exposure jsonb)',
+  'released_statistics(query jsonb)',
+  'sufficient_statistics_k_anonymous(query jsonb)',
+];
+
+/** Table privileges per client role (`table:PRIVILEGES`). */
+const TABLE_PRIVILEGES = {
+  anon: ['factor_catalog:SELECT'],
+  authenticated: [
+    'assignments:SELECT',
+    'clusters:SELECT',
+    'events:INSERT,SELECT',
+    'experiments:SELECT',
+    'exposures:SELECT',
+    'factor_catalog:SELECT',
+    'factor_snapshots:SELECT',
+    'factors:SELECT',
+    'governance_log:SELECT',
+    'sessions:INSERT,SELECT',
+    'spec_pointers:SELECT',
+    'specs:SELECT',
+    'thresholds:SELECT',
+  ],
+};
+
+const FUNCTION = `p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'`;
+const IN_SCHEMA = `from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'factoredui'`;
+
+async function names(db: TestDatabase, text: string, params: unknown[] = []): Promise<string[]> {
+  return (await db.sql.query(text, params)).rows.map((r) => String(r.name));
+}
+
+function catalogSuite(name: string, open: () => Promise<TestDatabase>): void {
+  describe(`grant catalog of schema factoredui (${name})`, () => {
+    let db: TestDatabase;
+    beforeAll(async () => {
+      db = await open();
+    });
+    afterAll(async () => {
+      await db?.close();
+    });
+
+    it('every function has a fixed search_path (SECURITY DEFINER ones above all)', async () => {
+      expect(
+        await names(
+          db,
+          `select ${FUNCTION} as name ${IN_SCHEMA}
+           and not exists (select 1 from unnest(coalesce(p.proconfig, '{}')) c where c like 'search_path=%')
+           order by 1`,
+        ),
+      ).toEqual([]);
+    });
+
+    it('the SECURITY DEFINER functions are exactly the reviewed ones', async () => {
+      expect(
+        await names(db, `select ${FUNCTION} as name ${IN_SCHEMA} and p.prosecdef order by 1`),
+      ).toEqual(DEFINER_FUNCTIONS);
+    });
+
+    for (const role of ['anon', 'authenticated'] as const) {
+      it(`${role} may execute exactly the reviewed functions`, async () => {
+        expect(
+          await names(
+            db,
+            `select ${FUNCTION} as name ${IN_SCHEMA} and has_function_privilege($1, p.oid, 'execute') order by 1`,
+            [role],
+          ),
+        ).toEqual(CLIENT_FUNCTIONS);
+      });
+
+      it(`${role} holds exactly the reviewed table privileges`, async () => {
+        expect(
+          await names(
+            db,
+            `select c.relname || ':' || string_agg(pr, ',' order by pr) as name
+             from pg_class c join pg_namespace n on n.oid = c.relnamespace
+             cross join unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) pr
+             where n.nspname = 'factoredui' and c.relkind in ('r', 'v', 'm', 'S', 'p')
+               and has_table_privilege($1, c.oid, pr)
+             group by c.relname order by 1`,
+            [role],
+          ),
+        ).toEqual(TABLE_PRIVILEGES[role]);
+      });
+    }
+
+    it('nothing in the schema is executable by PUBLIC', async () => {
+      expect(
+        await names(
+          db,
+          `select ${FUNCTION} as name ${IN_SCHEMA}
+           and exists (select 1 from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+                       where a.grantee = 0 and a.privilege_type = 'EXECUTE')
+           order by 1`,
+        ),
+      ).toEqual([]);
+    });
+  });
+}
+
+catalogSuite('PGlite', createPGliteDatabase);
+if (DATABASE_URL) catalogSuite('PostgreSQL server', () => createServerDatabase('catalog'));
