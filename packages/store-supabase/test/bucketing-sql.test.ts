@@ -7,6 +7,7 @@ import {
   DATABASE_URL,
   type TestDatabase,
 } from './harness/databases.js';
+import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
 
 interface Vectors {
   murmur3_32: { input: string; seed: number; hash: number }[];
@@ -118,4 +119,6 @@ function bucketingSuite(name: string, open: () => Promise<TestDatabase>): void {
 }
 
 bucketingSuite('PGlite', createPGliteDatabase);
-if (DATABASE_URL) bucketingSuite('PostgreSQL server', () => createServerDatabase('bucketing'));
+describeWhen(Boolean(DATABASE_URL), NEEDS_DATABASE_URL)('on a server', () => {
+  bucketingSuite('PostgreSQL server', () => createServerDatabase('bucketing'));
+});

@@ -5,6 +5,7 @@ import {
   DATABASE_URL,
   type TestDatabase,
 } from './harness/databases.js';
+import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
 
 /**
  * The reviewed grant catalog of schema factoredui (DESIGN §15). A migration that adds a
@@ -192,4 +193,6 @@ function catalogSuite(name: string, open: () => Promise<TestDatabase>): void {
 }
 
 catalogSuite('PGlite', createPGliteDatabase);
-if (DATABASE_URL) catalogSuite('PostgreSQL server', () => createServerDatabase('catalog'));
+describeWhen(Boolean(DATABASE_URL), NEEDS_DATABASE_URL)('on a server', () => {
+  catalogSuite('PostgreSQL server', () => createServerDatabase('catalog'));
+});

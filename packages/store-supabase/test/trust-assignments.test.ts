@@ -15,6 +15,7 @@ import {
   DATABASE_URL,
   type TestDatabase,
 } from './harness/databases.js';
+import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
 
 const A = TEST_USERS.alice;
 const B = TEST_USERS.bob;
@@ -314,4 +315,6 @@ function trustSuite(name: string, open: () => Promise<TestDatabase>): void {
 }
 
 trustSuite('PGlite', createPGliteDatabase);
-if (DATABASE_URL) trustSuite('PostgreSQL server', () => createServerDatabase('trust_assign'));
+describeWhen(Boolean(DATABASE_URL), NEEDS_DATABASE_URL)('on a server', () => {
+  trustSuite('PostgreSQL server', () => createServerDatabase('trust_assign'));
+});

@@ -13,6 +13,7 @@ import {
   DATABASE_URL,
   type TestDatabase,
 } from './harness/databases.js';
+import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
 
 const PATH = 'shop/checkout/pay/submit';
 const T = Date.parse('2026-02-01T00:00:00.000Z');
@@ -148,4 +149,6 @@ function statisticsSuite(name: string, open: () => Promise<TestDatabase>): void 
 }
 
 statisticsSuite('PGlite', createPGliteDatabase);
-if (DATABASE_URL) statisticsSuite('PostgreSQL server', () => createServerDatabase('trust_stats'));
+describeWhen(Boolean(DATABASE_URL), NEEDS_DATABASE_URL)('on a server', () => {
+  statisticsSuite('PostgreSQL server', () => createServerDatabase('trust_stats'));
+});
