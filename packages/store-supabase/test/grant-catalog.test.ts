@@ -14,6 +14,9 @@ import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
  * hostile client do. (Most entries are SECURITY INVOKER helpers: grants and row-level security
  * still apply to the caller inside them, and service-only operations check the role.)
  */
+// Reviewed additions of the input-limit migrations: limits(), limit_of, json_depth,
+// json_too_deep, too_deep_path, json_limit_problem, text_limit_problem and envelope_version are
+// SECURITY INVOKER pure functions of their arguments (no table access), with search_path ''.
 const CLIENT_FUNCTIONS = [
   'activate_spec(input jsonb)',
   'append_governance_log(entry jsonb)',
@@ -29,6 +32,7 @@ const CLIENT_FUNCTIONS = [
   'check_window(window_ms double precision)',
   'cluster_json(c factoredui.clusters)',
   'compute_factors(as_of timestamp with time zone, window_ms double precision)',
+  'envelope_version(envelope jsonb)',
   'event_json(e factoredui.events)',
   'experiment_json(e factoredui.experiments)',
   'experiment_summaries(experiment_ids uuid[])',
@@ -54,6 +58,11 @@ const CLIENT_FUNCTIONS = [
   'is_component_path(path text)',
   'is_uuid(value text)',
   'iso(t timestamp with time zone)',
+  'json_depth(value jsonb)',
+  'json_limit_problem(value jsonb, field text, max_bytes bigint)',
+  'json_too_deep(value jsonb)',
+  'limit_of(name text)',
+  'limits()',
   'list_assignments(query jsonb)',
   'list_events(query jsonb)',
   'list_experiments(query jsonb)',
@@ -78,8 +87,10 @@ const CLIENT_FUNCTIONS = [
   'start_session(session jsonb)',
   'store_clusters(assignments jsonb)',
   'sufficient_statistics(query jsonb)',
+  'text_limit_problem(value text, field text, limit_name text)',
   'threshold_json(t factoredui.thresholds)',
   'to_time(value text, field text)',
+  'too_deep_path()',
   'transition_experiment(experiment_id uuid, change jsonb)',
   'uid()',
   'update_experiment(experiment_id uuid, patch jsonb)',
