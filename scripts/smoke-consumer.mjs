@@ -171,7 +171,7 @@ client.destroy();
 const spec = { spec_version: 1, renderer_min: 1, root: { id: 'root', type: 'text', props: { content: 'Hello' } } };
 assert.equal(core.validateSpec(spec).valid, true, JSON.stringify(core.validateSpec(spec)));
 const keys = await core.generateEd25519Keypair();
-const envelope = await core.createEd25519Signer({ privateKey: keys.privateKey, keyId: 'k1' }).sign(spec, { name: 'smoke' });
+const envelope = await core.createEd25519Signer({ privateKey: keys.privateKey, keyId: 'k1' }).sign(spec, { name: 'smoke', platform: 'web', version: 1 });
 const verification = await core.createEd25519Verifier({ k1: keys.publicKey }).verify(envelope);
 assert.equal(verification.ok, true, JSON.stringify(verification));
 const tampered = await core.createEd25519Verifier({ k1: keys.publicKey }).verify({ ...envelope, spec: { ...spec, renderer_min: 2 } });
