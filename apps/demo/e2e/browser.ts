@@ -5,20 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { type PreviewServer, preview } from 'vite';
+import { CHROMIUM_ARGS } from '../../../scripts/test/chromium.js';
 
 /** The demo app's folder. */
 export const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
-
-/** Chromium flags for a quiet, reproducible headless run in containers and CI. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** Serves the production build (`dist/`) with `vite preview` on an ephemeral port. */
 export async function startPreview(): Promise<{ server: PreviewServer; url: string }> {

@@ -4,20 +4,10 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../../scripts/test/chromium.js';
 
 /** The example's folder. */
 export const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
-
-/** Chromium flags for a quiet, reproducible headless run in containers and CI. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
