@@ -1,6 +1,7 @@
 import type {
   Assignment,
   ClusterAssignment,
+  ComponentFactorAggregate,
   Experiment,
   Exposure,
   FactoredEvent,
@@ -9,6 +10,7 @@ import type {
   GovernanceLogEntry,
   GovernanceThreshold,
   KVStorage,
+  ReleasedAggregateCohort,
   ReleasedCohort,
   Session,
   StoreChange,
@@ -46,6 +48,16 @@ export interface MemoryTables {
   statisticsReleases: StatisticsRelease[];
   /** Cohorts of the published rows, for the release rules. Service-only data. */
   releasedCohorts: ReleasedCohort[];
+  /** Released component aggregates (what non-service roles read), in release order. */
+  aggregateReleases: AggregateRelease[];
+  /** Cohorts of the published aggregates, for the release rules. Service-only data. */
+  aggregateCohorts: ReleasedAggregateCohort[];
+}
+
+/** One release of the component aggregates. */
+export interface AggregateRelease {
+  releasedAt: string;
+  aggregates: ComponentFactorAggregate[];
 }
 
 /** One release of one (experiment, factor, path). */
@@ -78,6 +90,8 @@ function emptyTables(): MemoryTables {
     activeSpecs: new Map(),
     statisticsReleases: [],
     releasedCohorts: [],
+    aggregateReleases: [],
+    aggregateCohorts: [],
   };
 }
 
@@ -98,6 +112,8 @@ const LIST_TABLES = [
   'governanceLog',
   'statisticsReleases',
   'releasedCohorts',
+  'aggregateReleases',
+  'aggregateCohorts',
 ] as const satisfies readonly (keyof MemoryTables)[];
 
 /** Options of {@link createMemoryDatabase}. */
@@ -243,6 +259,8 @@ export function createMemoryDatabase(options: MemoryDatabaseOptions = {}): Memor
       tables.governanceLog = fresh.governanceLog;
       tables.statisticsReleases = fresh.statisticsReleases;
       tables.releasedCohorts = fresh.releasedCohorts;
+      tables.aggregateReleases = fresh.aggregateReleases;
+      tables.aggregateCohorts = fresh.aggregateCohorts;
       if (saveTimer !== undefined) clearTimeout(saveTimer);
       saveTimer = undefined;
       await inFlight;

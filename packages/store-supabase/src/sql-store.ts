@@ -312,9 +312,13 @@ export function createSqlStore(gateway: SqlGateway): FactoredStore {
     },
     async releaseStatistics(options) {
       assertObject(options, 'the release options');
-      return call<{ released: number }>('releaseStatistics', 'release_statistics', {
-        release: { at: normalizeTime(options.at, 'at') },
-      });
+      return call<{ released: number; aggregates: number }>(
+        'releaseStatistics',
+        'release_statistics',
+        {
+          release: { at: normalizeTime(options.at, 'at') },
+        },
+      );
     },
     async appendGovernanceLog(entry) {
       assertValidGovernanceLogEntry(entry);

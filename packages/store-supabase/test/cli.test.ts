@@ -484,6 +484,8 @@ describe('factoredui publish, refresh and govern on a PGlite database (pglite://
     expect(counts.snapshotValues).toBe(counts.values);
     // No running experiment yet: nothing to release, but the release ran.
     expect(counts.released).toBe(0);
+    // One user: no aggregate over 5 users to release.
+    expect(counts.releasedAggregates).toBe(0);
     await withPglite(join(dir, 'db'), async (store) => {
       const factors = await store.getFactors({ userId, factors: ['rage_click_count'] });
       expect(factors.map((f) => f.value)).toEqual([2]);

@@ -304,13 +304,20 @@ function securitySuite(name: string, open: () => Promise<TestDatabase>): void {
           await service.insertEvents([event(s, 'impression'), event(s)]);
         }
         await service.recomputeFactors({ asOf: AS_OF });
+        // Users read released aggregates only (DESIGN §15): visible once released.
+        expect(await alice.getComponentAggregates({ path: PATH })).toEqual([]);
+        await service.releaseStatistics({ at: AS_OF });
         const visible = await alice.getComponentAggregates({ path: PATH, factors: ['error_rate'] });
         expect(visible).toHaveLength(1);
         expect(visible[0]?.userCount).toBe(5);
-        // Four users: hidden again.
+        // Four users: the service's live aggregate is gone; a later release never shows a
+        // 4-user aggregate, it repeats the 5-user one (which adds no information).
         await db.sql.query(`delete from factoredui.factors where user_id = $1`, [B]);
-        expect(await alice.getComponentAggregates({ path: PATH })).toEqual([]);
         expect(await service.getComponentAggregates({ path: PATH })).toEqual([]);
+        await service.releaseStatistics({ at: new Date(Date.parse(AS_OF) + 1).toISOString() });
+        expect(await alice.getComponentAggregates({ path: PATH, factors: ['error_rate'] })).toEqual(
+          visible,
+        );
       });
     });
 

@@ -145,6 +145,91 @@ function statisticsSuite(name: string, open: () => Promise<TestDatabase>): void 
         ).toBe('42501');
       }
     });
+
+    describe('component aggregates', () => {
+      const AGG_PATH = 'shop/checkout/pay/total';
+      const aggUser = (i: number) => testUuid(0xa66e, i);
+      /** Sets the current value of error_rate on AGG_PATH for users `from..to` (a refresh). */
+      const setValues = async (
+        from: number,
+        to: number,
+        value: (i: number) => number,
+        asOf: string,
+      ) => {
+        for (let i = from; i <= to; i += 1) {
+          await db.sql.query(
+            `insert into factoredui.factors (user_id, path, factor, value, as_of)
+             values ($1, $2, 'error_rate', $3, $4)
+             on conflict (user_id, path, factor) do update set value = excluded.value, as_of = excluded.as_of`,
+            [aggUser(i), AGG_PATH, value(i), asOf],
+          );
+        }
+      };
+      const read = async (store: FactoredStore) =>
+        store.getComponentAggregates({ path: AGG_PATH, factors: ['error_rate'] });
+
+      it('attack: aggregates read around refreshes and releases differ by nothing (a newcomer, a changed value)', async () => {
+        await setValues(1, 6, (i) => i / 10, at(3));
+        // Before any aggregate release a user reads nothing, even though the service sees 6.
+        expect(await read(alice)).toEqual([]);
+        expect((await read(service))[0]?.userCount).toBe(6);
+        await service.releaseStatistics({ at: at(3) });
+        const first = await read(alice);
+        expect(first).toEqual(await read(service));
+        expect(first[0]).toMatchObject({ userCount: 6, asOf: at(3) });
+        expect(await read(anon)).toEqual(first);
+
+        // User 7 joins (a refresh): the live mean would reveal their value; released: the same.
+        await setValues(7, 7, () => 0.9, at(4));
+        const live = await read(service);
+        expect(live[0]?.userCount).toBe(7);
+        expect((live[0]?.mean ?? 0) * 7 - (first[0]?.mean ?? 0) * 6).toBeCloseTo(0.9);
+        expect(await read(alice)).toEqual(first);
+        await service.releaseStatistics({ at: at(4) });
+        expect(await read(alice)).toEqual(first);
+        // User 1 alone changes value: not released either.
+        await setValues(1, 1, () => 0.7, at(5));
+        await service.releaseStatistics({ at: at(5) });
+        expect(await read(alice)).toEqual(first);
+        expect(await read(anon)).toEqual(first);
+        // Five more users: twelve, published.
+        await setValues(8, 12, (i) => i / 100, at(6));
+        await service.releaseStatistics({ at: at(6) });
+        const released = await read(alice);
+        expect(released).toEqual(await read(service));
+        expect(released[0]?.userCount).toBe(12);
+        // Four users leave: the twelve-user release is repeated, never an 8-user one.
+        await db.sql.query(`delete from factoredui.factors where user_id = any ($1)`, [
+          [9, 10, 11, 12].map(aggUser),
+        ]);
+        await service.releaseStatistics({ at: at(7) });
+        expect((await read(service))[0]?.userCount).toBe(8);
+        expect(await read(alice)).toEqual(released);
+      });
+
+      it('attack: the live aggregates, the aggregate releases and their cohorts are denied to clients', async () => {
+        await setValues(1, 6, (i) => i, at(3));
+        for (const statement of [
+          `select factoredui.live_component_aggregates('{}'::jsonb)`,
+          'select * from factoredui.aggregate_releases',
+          'select * from factoredui.aggregate_release_cohorts',
+          `select factoredui.release_component_aggregates(now())`,
+          `select factoredui.release_variant_statistics('{"at": "${at(3)}"}'::jsonb)`,
+        ]) {
+          expect(await db.tryAs('authenticated', USER, statement), statement).toBe('42501');
+          expect(await db.tryAs('anon', { role: 'anon' }, statement), statement).toBe('42501');
+        }
+        // Nothing released: the client RPC reads the empty release, not the live numbers.
+        expect(
+          await db.tryAs(
+            'authenticated',
+            USER,
+            `select factoredui.get_component_aggregates('{}'::jsonb)`,
+          ),
+        ).toBe('ok');
+        expect(await read(alice)).toEqual([]);
+      });
+    });
   });
 }
 

@@ -23,7 +23,9 @@ export {
 } from './check.js';
 export { assertValidGovernanceLogEntry } from './log.js';
 export {
+  type ReleasedAggregateCohort,
   type ReleasedCohort,
+  releaseComponentAggregates,
   releaseVariantRow,
   type StatisticsContribution,
 } from './release.js';

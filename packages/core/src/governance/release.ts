@@ -1,4 +1,6 @@
-import { AGGREGATE_MIN_USERS } from '../factors/catalog.js';
+import { aggregateFactorValues } from '../factors/aggregates.js';
+import { AGGREGATE_MIN_USERS, factorIndex } from '../factors/catalog.js';
+import type { ComponentFactorAggregate, FactorName, FactorValue } from '../factors/types.js';
 import { emptySufficientStatistics } from './analysis.js';
 import type { VariantSufficientStatistics } from './types.js';
 
@@ -34,6 +36,28 @@ function symmetricDifference(a: readonly string[], b: readonly string[]): string
 }
 
 const tooFew = (count: number) => count > 0 && count < AGGREGATE_MIN_USERS;
+
+/** Number of distinct users whose contribution (`userId U+001F ...`) differs between two lists. */
+function changedUsers(a: readonly string[], b: readonly string[]): number {
+  return new Set(symmetricDifference(a, b).map((c) => c.split(SEPARATOR)[0])).size;
+}
+
+/**
+ * The one differencing rule of every release (DESIGN §15): a candidate cohort may be
+ * published next to an earlier published one only when their member sets are equal or differ
+ * by at least 5 users, and — when `compareValues` (same quantity) — when the users whose
+ * contribution changed are none or at least 5.
+ */
+function differencedBy(
+  earlier: { members: readonly string[]; contributions: readonly string[] },
+  candidate: { members: readonly string[]; contributions: readonly string[] },
+  compareValues: boolean,
+): boolean {
+  return (
+    tooFew(symmetricDifference(earlier.members, candidate.members).length) ||
+    (compareValues && tooFew(changedUsers(earlier.contributions, candidate.contributions)))
+  );
+}
 
 /**
  * Builds the row a statistics release publishes for one variant (DESIGN §15, "k-anonymity
@@ -79,14 +103,7 @@ export function releaseVariantRow(input: {
     (h) =>
       h.experimentId === experimentId &&
       h.variantKey === variantKey &&
-      (tooFew(symmetricDifference(h.members, members).length) ||
-        (h.factor === factor &&
-          h.path === path &&
-          tooFew(
-            new Set(
-              symmetricDifference(h.contributions, contributions).map((c) => c.split(SEPARATOR)[0]),
-            ).size,
-          ))),
+      differencedBy(h, { members, contributions }, h.factor === factor && h.path === path),
   );
   if (tooFew(withY.length) || differenced) {
     return { row: input.previous ? { ...input.previous } : row, cohort: null };
@@ -105,4 +122,77 @@ export function releaseVariantRow(input: {
     }
   }
   return { row, cohort: { experimentId, variantKey, factor, path, members, contributions } };
+}
+
+/**
+ * What an aggregate release remembers of one published (path, factor) aggregate, so later
+ * releases can be checked against it. Private to the service role: it names users.
+ */
+export interface ReleasedAggregateCohort {
+  path: string;
+  factor: FactorName;
+  /** Users with a value, sorted. */
+  members: string[];
+  /** `userId U+001F value` per member, sorted. */
+  contributions: string[];
+}
+
+/**
+ * Builds the component aggregates an aggregate release publishes (DESIGN §15, "k-anonymity
+ * cannot be differenced"), from the current factor values (one per user, path and factor).
+ * Per (path, factor), with the same rules as {@link releaseVariantRow}:
+ *
+ * 1. never an aggregate over fewer than 5 users;
+ * 2. an aggregate whose user set differs by 1..4 users from any earlier published aggregate of
+ *    the same (path, factor), or in which 1..4 users' values changed, is not published.
+ *
+ * A (path, factor) that may not be published repeats its aggregate from `previous` (the last
+ * release, which adds no information), or is left out when `previous` has none; a (path,
+ * factor) without any value is left out. Returns the aggregates in release order (path, then
+ * catalog order) and the cohorts of the newly published ones, to remember in `history`.
+ */
+export function releaseComponentAggregates(input: {
+  /** Current factor values of every user. */
+  values: Iterable<FactorValue>;
+  /** Cohorts published by earlier releases. */
+  history: readonly ReleasedAggregateCohort[];
+  /** The aggregates of the latest earlier release (`[]` when none). */
+  previous: readonly ComponentFactorAggregate[];
+}): { aggregates: ComponentFactorAggregate[]; cohorts: ReleasedAggregateCohort[] } {
+  const groups = new Map<string, FactorValue[]>();
+  for (const value of input.values) {
+    const groupKey = `${value.path}${SEPARATOR}${value.factor}`;
+    const group = groups.get(groupKey) ?? [];
+    groups.set(groupKey, group);
+    group.push(value);
+  }
+  const aggregates: ComponentFactorAggregate[] = [];
+  const cohorts: ReleasedAggregateCohort[] = [];
+  for (const group of groups.values()) {
+    const first = group[0] as FactorValue;
+    const { path, factor } = first;
+    const members = group.map((v) => v.userId).sort();
+    const contributions = group.map((v) => [v.userId, String(v.value)].join(SEPARATOR)).sort();
+    const publishable =
+      !tooFew(members.length) &&
+      !input.history.some(
+        (h) =>
+          h.path === path &&
+          h.factor === factor &&
+          differencedBy(h, { members, contributions }, true),
+      );
+    const [live] = publishable ? aggregateFactorValues(group) : [];
+    if (live) {
+      aggregates.push(live);
+      cohorts.push({ path, factor, members, contributions });
+      continue;
+    }
+    const repeated = input.previous.find((a) => a.path === path && a.factor === factor);
+    if (repeated) aggregates.push({ ...repeated });
+  }
+  // The order of aggregateFactorValues: path (code units), then catalog order.
+  aggregates.sort((a, b) =>
+    a.path !== b.path ? (a.path < b.path ? -1 : 1) : factorIndex(a.factor) - factorIndex(b.factor),
+  );
+  return { aggregates, cohorts };
 }

@@ -6,6 +6,7 @@ import type {
   FactorSnapshotValue,
   FactorValue,
 } from '../factors/types.js';
+import type { GovernanceCapability } from './governance.js';
 
 /**
  * Factors capability: current values, component aggregates, snapshot history and closest
@@ -40,6 +41,14 @@ export interface FactorCapability {
    * `stddev_samp`. A (path, factor) whose values come from fewer than 5 distinct users is
    * omitted (enforced by the store, never by the caller). Sorted by path, then factor in
    * catalog order.
+   *
+   * The service role gets these live numbers. Every other role reads the **released**
+   * aggregates only (DESIGN §15, k-anonymity that cannot be differenced): those of the latest
+   * {@link GovernanceCapability.releaseStatistics}, filtered by `path` and `factors`, or `[]`
+   * before the first release. Core's `releaseComponentAggregates` keeps every released
+   * aggregate over at least 5 users and every two released aggregates of a (path, factor)
+   * from differing by 1 to 4 users (in membership or in values), so reading before and after
+   * a refresh reveals nobody.
    */
   getComponentAggregates(query?: {
     path?: ComponentPath;

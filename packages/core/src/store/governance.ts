@@ -6,6 +6,7 @@ import type {
   GovernanceVerdict,
   VariantSufficientStatistics,
 } from '../governance/types.js';
+import type { FactorCapability } from './factors.js';
 
 /**
  * Governance capability: thresholds, per-variant sufficient statistics, and the append-only
@@ -77,11 +78,19 @@ export interface GovernanceCapability {
    * rows at `at` and publishes them under core's `releaseVariantRow` rules (a row over 1..4
    * users, or differing from any earlier released row of the variant by 1..4 users, repeats
    * the variant's previous release instead). Idempotent per (experiment, factor, path, `at`).
-   * Run it on a schedule (the Supabase pg_cron job does it hourly with the refresh). Returns
-   * how many (experiment, factor) releases were written. Service role (`unauthorized`
-   * otherwise); `invalid_input` for a bad `at`.
+   * Run it on a schedule (the Supabase pg_cron job does it hourly with the refresh).
+   *
+   * The same call releases the component aggregates non-service roles read
+   * ({@link FactorCapability.getComponentAggregates}): computed over the current factor values
+   * under core's `releaseComponentAggregates` rules (an aggregate over 1..4 users, or whose
+   * users or values differ from any earlier released aggregate of the (path, factor) by 1..4
+   * users, repeats the previous release instead). Idempotent per `at`.
+   *
+   * Returns how many (experiment, factor) releases were written (`released`) and how many
+   * aggregates the new aggregate release holds (`aggregates`; 0 when `at` was already
+   * released). Service role (`unauthorized` otherwise); `invalid_input` for a bad `at`.
    */
-  releaseStatistics(options: { at: string }): Promise<{ released: number }>;
+  releaseStatistics(options: { at: string }): Promise<{ released: number; aggregates: number }>;
 
   /**
    * Appends a row to the governance log and returns it as stored (equal to the input). The

@@ -17,7 +17,7 @@ import {
   resolveFactorWindow,
 } from '@factoredui/core';
 import type { MemoryContext } from '../context.js';
-import { key } from '../database.js';
+import { type AggregateRelease, key } from '../database.js';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -56,12 +56,26 @@ export function factorsCapability({
     },
 
     async getComponentAggregates(query = {}) {
-      await getAccess();
+      const access = await getAccess();
       assertFactorFilters(query);
       const filters = { path: query.path, factors: query.factors };
+      if (!access.isService) {
+        // Released aggregates only (DESIGN §15): the latest release, else nothing.
+        let latest: AggregateRelease | undefined;
+        for (const release of db.tables.aggregateReleases) {
+          if (!latest || release.releasedAt > latest.releasedAt) latest = release;
+        }
+        return clone(
+          (latest?.aggregates ?? []).filter(
+            (a) =>
+              (filters.path === undefined || a.path === filters.path) &&
+              (filters.factors === undefined || filters.factors.includes(a.factor)),
+          ),
+        );
+      }
       const selected: FactorValue[] = [];
-      // Aggregates are k-anonymous, so every role reads them over all users (like a
-      // security-definer view); the 5-user minimum is enforced by aggregateFactorValues.
+      // The service role: live aggregates over all users; the 5-user minimum is enforced by
+      // aggregateFactorValues.
       for (const value of db.tables.factors.values()) {
         if (matches(value, filters)) selected.push(value);
       }

@@ -11,13 +11,14 @@ import {
   type GovernanceLogEntry,
   type GovernanceThreshold,
   type GovernanceVerdict,
+  releaseComponentAggregates,
   releaseVariantRow,
   type StatisticsContribution,
   toEpochMs,
   toIsoString,
 } from '@factoredui/core';
 import type { MemoryContext } from '../context.js';
-import type { StatisticsRelease } from '../database.js';
+import type { AggregateRelease, StatisticsRelease } from '../database.js';
 
 const clone = <T>(value: T): T => structuredClone(value);
 const VERDICTS: readonly GovernanceVerdict[] = ['conclude', 'continue', 'flag_review'];
@@ -177,6 +178,7 @@ export function governanceCapability({
       const releasedAt = toIsoString(options?.at, 'at');
       const at = Date.parse(releasedAt);
       let released = 0;
+      let aggregates = 0;
       const running = [...db.tables.experiments.values()]
         .filter((e) => e.status === 'running')
         .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
@@ -218,8 +220,23 @@ export function governanceCapability({
             released += 1;
           }
         }
+        // The component aggregates, in the same release (one call, one schedule).
+        if (t.aggregateReleases.some((r) => r.releasedAt === releasedAt)) return;
+        let previous: AggregateRelease | undefined;
+        for (const r of t.aggregateReleases) {
+          if (r.releasedAt < releasedAt && (!previous || r.releasedAt > previous.releasedAt))
+            previous = r;
+        }
+        const release = releaseComponentAggregates({
+          values: t.factors.values(),
+          history: t.aggregateCohorts,
+          previous: previous?.aggregates ?? [],
+        });
+        t.aggregateCohorts.push(...release.cohorts);
+        t.aggregateReleases.push({ releasedAt, aggregates: release.aggregates });
+        aggregates = release.aggregates.length;
       });
-      return { released };
+      return { released, aggregates };
     },
 
     async appendGovernanceLog(entry) {

@@ -16,6 +16,8 @@ const DATA_TABLES = [
   'clusters',
   'factor_snapshots',
   'factors',
+  'aggregate_releases',
+  'aggregate_release_cohorts',
   'events',
   'sessions',
 ].map((t) => `factoredui.${t}`);

@@ -269,11 +269,14 @@ export function factorsConformance(ctx: SuiteContext): void {
       );
     });
 
-    it('aggregates are readable by user stores and never cover fewer than 5 users', async () => {
+    it('aggregates are readable by user stores once released and never cover fewer than 5 users', async () => {
       const service = await ctx.service();
       await loadFixture(service, fixture('below-aggregate-minimum'));
       await service.recomputeFactors({ asOf: AS_OF });
       const store = await ctx.user(testUuid(0x75e4, 1));
+      // User stores read released aggregates only (DESIGN §15): nothing before a release.
+      expect(await store.getComponentAggregates()).toEqual([]);
+      await service.releaseStatistics({ at: AS_OF });
       const aggregates = await store.getComponentAggregates();
       expect(aggregates).toEqual(await service.getComponentAggregates());
       expect(aggregates.length).toBeGreaterThan(0);

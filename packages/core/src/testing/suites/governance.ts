@@ -3,6 +3,7 @@ import type { FactoredEvent, NewSession } from '../../capture/types.js';
 import type { FactoredError } from '../../errors.js';
 import type { Experiment, ExperimentDefinition } from '../../experiments/types.js';
 import { FACTOR_CATALOG } from '../../factors/catalog.js';
+import type { ComponentFactorAggregate } from '../../factors/types.js';
 import { CONTROL_KEY, emptySufficientStatistics } from '../../governance/analysis.js';
 import {
   queryGovernanceLog,
@@ -356,7 +357,10 @@ export function governanceConformance(ctx: SuiteContext): void {
         expect(released).toBeGreaterThan(0);
       }
       // Idempotent per time.
-      expect(await service.releaseStatistics({ at: at(9) })).toEqual({ released: 0 });
+      expect(await service.releaseStatistics({ at: at(9) })).toEqual({
+        released: 0,
+        aggregates: 0,
+      });
 
       // The exact numbers (service) do move by one user; the attacker tries every parameter.
       const exact = (hours: number, variant: string) =>
@@ -453,6 +457,103 @@ export function governanceConformance(ctx: SuiteContext): void {
         }
       }
     }, 120_000);
+
+    it('user stores read released component aggregates only: no refresh, release, path or factor differences them', async () => {
+      const service = await ctx.service();
+      const seed = new Seeder(service);
+      const alice = await ctx.user(TEST_USERS.alice);
+      const factors = FACTOR_CATALOG.map((f) => f.name);
+      type Seen = { label: string; aggregate: ComponentFactorAggregate };
+      const seen: Seen[] = [];
+      // Every parameter a user store controls: no filter, each path, each factor, both.
+      const attack = async (label: string) => {
+        const queries: Parameters<FactoredStore['getComponentAggregates']>[0][] = [
+          undefined,
+          { path: PATH },
+          { path: OTHER_PATH },
+          ...factors.map((f) => ({ factors: [f] })),
+          { path: PATH, factors: ['rage_click_count'] },
+        ];
+        for (const query of queries) {
+          for (const aggregate of await alice.getComponentAggregates(query)) {
+            seen.push({ label, aggregate });
+          }
+        }
+      };
+      const live = async () =>
+        (await service.getComponentAggregates({ path: PATH, factors: ['rage_click_count'] }))[0];
+      // Refresh, read (the refresh is visible to the service only), release, read.
+      const refreshAndRelease = async (hours: number) => {
+        await service.recomputeFactors({ asOf: at(hours) });
+        await attack(`refreshed ${hours}h`);
+        const { aggregates } = await service.releaseStatistics({ at: at(hours) });
+        expect(aggregates).toBeGreaterThan(0);
+        await attack(`released ${hours}h`);
+      };
+      await expectCode(alice.releaseStatistics({ at: at(1) }), 'unauthorized');
+      // Six users on PATH (four of them also on OTHER_PATH, too few to show there).
+      for (let n = 1; n <= 6; n += 1) await seed.activity(user(n), at(0, 10), n % 3);
+      for (let n = 1; n <= 4; n += 1) await seed.activity(user(n), at(0, 20), 1, OTHER_PATH);
+      await service.recomputeFactors({ asOf: at(1) });
+      // Nothing before the first release.
+      expect(await alice.getComponentAggregates()).toEqual([]);
+      await refreshAndRelease(1);
+      // User 7 joins PATH alone: the live aggregate moves by one user.
+      await seed.activity(user(7), at(1, 10), 4);
+      await refreshAndRelease(2);
+      expect((await live())?.userCount).toBe(7);
+      // User 3 alone changes value (user 7 still the only newcomer).
+      const before = await live();
+      await seed.activity(user(3), at(2, 10), 5);
+      await refreshAndRelease(3);
+      expect((await live())?.mean).not.toBe(before?.mean);
+      // User 5 joins OTHER_PATH: five users there, published for the first time.
+      await seed.activity(user(5), at(3, 10), 1, OTHER_PATH);
+      // Users 8-12 arrive on PATH: six newcomers since the last published aggregate.
+      for (let n = 8; n <= 12; n += 1) await seed.activity(user(n), at(3, 20), n % 4);
+      await refreshAndRelease(4);
+      // Idempotent per time: nothing new.
+      expect(await service.releaseStatistics({ at: at(4) })).toEqual({
+        released: 0,
+        aggregates: 0,
+      });
+      await attack('again 4h');
+
+      const few = (count: number) => count > 0 && count < 5;
+      for (const { aggregate } of seen) expect(aggregate.userCount).toBeGreaterThanOrEqual(5);
+      for (const a of seen) {
+        for (const b of seen) {
+          if (a.aggregate.path !== b.aggregate.path || a.aggregate.factor !== b.aggregate.factor)
+            continue;
+          // Two obtainable aggregates of a (path, factor) never differ by 1-4 users...
+          expect(few(Math.abs(a.aggregate.userCount - b.aggregate.userCount))).toBe(false);
+          // ...and with as many users (here: the same users), never in value either.
+          if (a.aggregate.userCount === b.aggregate.userCount) {
+            expect(a.aggregate).toEqual(b.aggregate);
+          }
+        }
+      }
+      const released = (label: string, path = PATH) =>
+        seen.find(
+          (s) =>
+            s.label === label &&
+            s.aggregate.path === path &&
+            s.aggregate.factor === 'rage_click_count',
+        )?.aggregate;
+      expect(released('released 1h')?.userCount).toBe(6);
+      // The newcomer and the changed value are not released: the 1h release is repeated.
+      expect(released('refreshed 2h')).toEqual(released('released 1h'));
+      expect(released('released 2h')).toEqual(released('released 1h'));
+      expect(released('released 3h')).toEqual(released('released 1h'));
+      expect(released('released 4h')?.userCount).toBe(12);
+      expect(released('released 4h')).toEqual(await live());
+      expect(released('released 3h', OTHER_PATH)).toBeUndefined();
+      expect(released('released 4h', OTHER_PATH)?.userCount).toBe(5);
+      // The service role keeps the live numbers.
+      expect(await service.getComponentAggregates({ path: OTHER_PATH })).toEqual(
+        await alice.getComponentAggregates({ path: OTHER_PATH }),
+      );
+    });
 
     it('rejects an unknown experiment, a bad factor or time', async () => {
       const service = await ctx.service();

@@ -61,6 +61,7 @@ export const refreshCommand: CommandSpec = {
             ...recomputed,
             snapshotValues: snapshot?.values ?? null,
             released: release?.released ?? null,
+            releasedAggregates: release?.aggregates ?? null,
           })}\n`,
         );
         return;
@@ -68,7 +69,7 @@ export const refreshCommand: CommandSpec = {
       io.stdout(
         `Recomputed ${recomputed.values} factor values for ${recomputed.users} users as of ${asOf} on ${describe}.\n` +
           (snapshot
-            ? `Snapshot taken at ${asOf}: ${snapshot.values} values; statistics released for ${release?.released ?? 0} (experiment, factor) pairs.\n`
+            ? `Snapshot taken at ${asOf}: ${snapshot.values} values; statistics released for ${release?.released ?? 0} (experiment, factor) pairs and ${release?.aggregates ?? 0} component aggregates.\n`
             : 'No snapshot taken (--no-snapshot).\n'),
       );
     });
