@@ -1,9 +1,7 @@
 import {
   type ExperimentDefinition,
-  type FactoredError,
   type FactoredEvent,
   type FactoredStore,
-  isFactoredError,
   type NewExperiment,
   type NewSession,
   validateExperimentDefinition,
@@ -11,6 +9,7 @@ import {
 import { TEST_USERS, testUuid } from '@factoredui/core/testing';
 import { createPostgresStore } from '@factoredui/store-supabase';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { codeOf } from './harness/code-of.js';
 import {
   createPGliteDatabase,
   createServerDatabase,
@@ -27,16 +26,6 @@ const PATH = 'shop/checkout/pay/submit';
 /** A complete definition, as core's createExperiment hands it to the store. */
 const definition = (input: NewExperiment): ExperimentDefinition =>
   validateExperimentDefinition(input);
-
-async function codeOf(promise: Promise<unknown>): Promise<FactoredError['code'] | 'resolved'> {
-  try {
-    await promise;
-    return 'resolved';
-  } catch (error) {
-    if (!isFactoredError(error)) throw error;
-    return error.code;
-  }
-}
 
 function session(userId: string, n: number): NewSession {
   return {

@@ -1,14 +1,13 @@
 import {
   decideAssignment,
   type Experiment,
-  type FactoredError,
   type FactoredStore,
-  isFactoredError,
   validateExperimentDefinition,
 } from '@factoredui/core';
 import { TEST_USERS } from '@factoredui/core/testing';
 import { createPostgresStore } from '@factoredui/store-supabase';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { codeOf } from './harness/code-of.js';
 import {
   createPGliteDatabase,
   createServerDatabase,
@@ -21,16 +20,6 @@ const A = TEST_USERS.alice;
 const B = TEST_USERS.bob;
 const PATH = 'shop/checkout/pay/submit';
 const BACK_DATED = '2020-01-01T00:00:00.000Z';
-
-async function codeOf(promise: Promise<unknown>): Promise<FactoredError['code'] | 'resolved'> {
-  try {
-    await promise;
-    return 'resolved';
-  } catch (error) {
-    if (!isFactoredError(error)) throw error;
-    return error.code;
-  }
-}
 
 const claimsOf = (userId: string) => ({ sub: userId, role: 'authenticated' });
 const ANON = { role: 'anon' };

@@ -1,12 +1,8 @@
-import {
-  type FactoredError,
-  type FactoredStore,
-  isFactoredError,
-  validateExperimentDefinition,
-} from '@factoredui/core';
+import { type FactoredStore, validateExperimentDefinition } from '@factoredui/core';
 import { TEST_USERS, testUuid } from '@factoredui/core/testing';
 import { createPostgresStore } from '@factoredui/store-supabase';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { codeOf } from './harness/code-of.js';
 import {
   createPGliteDatabase,
   createServerDatabase,
@@ -20,16 +16,6 @@ const T = Date.parse('2026-02-01T00:00:00.000Z');
 const HOUR = 3_600_000;
 const at = (hours: number, ms = 0) => new Date(T + hours * HOUR + ms).toISOString();
 const USER = { sub: TEST_USERS.alice, role: 'authenticated' };
-
-async function codeOf(promise: Promise<unknown>): Promise<FactoredError['code'] | 'resolved'> {
-  try {
-    await promise;
-    return 'resolved';
-  } catch (error) {
-    if (!isFactoredError(error)) throw error;
-    return error.code;
-  }
-}
 
 /**
  * DESIGN §15, "k-anonymity cannot be differenced", attacked through the SQL API directly (the
