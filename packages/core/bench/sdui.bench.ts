@@ -10,8 +10,10 @@ import {
   verify as nodeVerify,
 } from 'node:crypto';
 import Ajv from 'ajv';
+import canonicalize from 'canonicalize';
 import type { BenchRecord, BenchSuite } from '../../../scripts/bench-types.js';
 import {
+  canonicalJson,
   createEd25519Signer,
   createEd25519Verifier,
   hashSpec,
@@ -139,6 +141,7 @@ const suite: BenchSuite = {
     const notes = `${SPECS} specs x ${NODES} nodes, median of ${RUNS} runs`;
     const signer = createEd25519Signer({ privateKey: SECRET, keyId: 'bench' });
     const verifier = createEd25519Verifier({ bench: PUBLIC });
+    const jsVerifier = createEd25519Verifier({ keys: { bench: PUBLIC }, nativeEd25519: false });
     const ajvValidate = new Ajv({ allErrors: true, strictTypes: false }).compile(SPEC_JSON_SCHEMA);
     const nodePrivate = createPrivateKey({
       key: Buffer.concat([
@@ -156,6 +159,10 @@ const suite: BenchSuite = {
     const ajv = await measure(specs, (spec) => {
       if (!ajvValidate(spec)) throw new Error('invalid');
     });
+    for (const spec of specs.slice(0, 5))
+      if (canonicalJson(spec) !== canonicalize(spec)) throw new Error('canonical JSON differs');
+    const canonical = await measure(specs, (spec) => canonicalJson(spec));
+    const canonicalPeer = await measure(specs, (spec) => canonicalize(spec));
     const hash = await measure(specs, (spec) => hashSpec(spec));
     let envelopes: SignedSpecEnvelope[] = [];
     const sign = await measure(specs, async (spec) => {
@@ -164,6 +171,9 @@ const suite: BenchSuite = {
     envelopes = envelopes.slice(0, SPECS);
     const verify = await measure(envelopes, async (envelope) => {
       if (!(await verifier.verify(envelope)).ok) throw new Error('did not verify');
+    });
+    const verifyJs = await measure(envelopes, async (envelope) => {
+      if (!(await jsVerifier.verify(envelope)).ok) throw new Error('did not verify');
     });
     const accept = await measure(envelopes, async (envelope) => {
       if (!(await verifier.verify(envelope)).ok || !validateSpec(envelope.spec).valid)
@@ -183,9 +193,27 @@ const suite: BenchSuite = {
     return [
       ...records('validateSpec', validate, SPECS, notes),
       ...records('ajv + published JSON Schema (peer)', ajv, SPECS, `${notes}; ajv 8, allErrors`),
+      ...records('canonical JSON (RFC 8785)', canonical, SPECS, notes),
+      ...records(
+        'canonicalize package, RFC 8785 (peer)',
+        canonicalPeer,
+        SPECS,
+        `${notes}; the implementation used before`,
+      ),
       ...records('hashSpec (RFC 8785 + SHA-256)', hash, SPECS, notes),
       ...records('sign (hash + Ed25519, noble)', sign, SPECS, notes),
-      ...records('verify (hash + Ed25519, noble)', verify, SPECS, notes),
+      ...records(
+        'verify (hash + Ed25519, WebCrypto)',
+        verify,
+        SPECS,
+        `${notes}; the default verifier on Node 20+, browsers, Deno`,
+      ),
+      ...records(
+        'verify (hash + Ed25519, JavaScript fallback)',
+        verifyJs,
+        SPECS,
+        `${notes}; nativeEd25519: false (React Native, old browsers)`,
+      ),
       ...records('verify + validate (client accept path)', accept, SPECS, notes),
       ...records(
         'node:crypto Ed25519 sign, payload only (peer)',
@@ -208,9 +236,19 @@ const suite: BenchSuite = {
       denominator: 'ajv + published JSON Schema (peer) (ops/s)',
     },
     {
-      label: 'noble verify incl. hash vs OpenSSL verify alone (ops/s)',
-      numerator: 'verify (hash + Ed25519, noble) (ops/s)',
+      label: 'verify incl. hash (WebCrypto) vs OpenSSL verify alone (ops/s)',
+      numerator: 'verify (hash + Ed25519, WebCrypto) (ops/s)',
       denominator: 'node:crypto Ed25519 verify, payload only (peer) (ops/s)',
+    },
+    {
+      label: 'verify: WebCrypto vs JavaScript fallback (ops/s)',
+      numerator: 'verify (hash + Ed25519, WebCrypto) (ops/s)',
+      denominator: 'verify (hash + Ed25519, JavaScript fallback) (ops/s)',
+    },
+    {
+      label: 'canonical JSON vs the canonicalize package (ops/s)',
+      numerator: 'canonical JSON (RFC 8785) (ops/s)',
+      denominator: 'canonicalize package, RFC 8785 (peer) (ops/s)',
     },
   ],
 };

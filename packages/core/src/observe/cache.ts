@@ -1,8 +1,7 @@
-import canonicalize from 'canonicalize';
 import { FactoredError } from '../errors.js';
 import type { FactoredStore } from '../store/contract.js';
 import type { StoreChange, StoreTopic } from '../store/realtime.js';
-import { isJsonValue } from '../util/json.js';
+import { canonicalizeJson, isJsonValue } from '../util/json.js';
 import { replaceEqualDeep } from './share.js';
 import type {
   DehydratedQueries,
@@ -24,7 +23,7 @@ export function hashQueryKey(key: QueryKey): string {
       `A query key must be an array of plain JSON values, got ${String(key)}.`,
     );
   }
-  return canonicalize(key) as string;
+  return canonicalizeJson(key);
 }
 
 /** Keeps `Error` instances as they are; wraps anything else thrown so it is never lost. */

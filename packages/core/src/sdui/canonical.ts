@@ -1,7 +1,6 @@
-import canonicalize from 'canonicalize';
 import { FactoredError } from '../errors.js';
 import { jsonLimitProblem, LIMITS } from '../limits.js';
-import { isJsonValue, type JsonObject } from '../util/json.js';
+import { canonicalizeJson, isJsonValue, type JsonObject } from '../util/json.js';
 import type { SignedSpecEnvelope } from './types.js';
 
 /**
@@ -37,19 +36,19 @@ export function canonicalJson(value: unknown): string {
       'Only plain JSON (finite numbers, strings, booleans, null, arrays, plain objects) can be canonicalized.',
     );
   }
-  return canonicalize(value) as string;
+  return canonicalizeJson(value);
 }
 
 /** UTF-8 bytes of the canonical JSON of a value already known to be plain JSON. */
 export const canonicalBytes = (value: JsonObject) =>
-  new TextEncoder().encode(canonicalize(value) as string);
+  new TextEncoder().encode(canonicalizeJson(value));
 
 /** Lowercase hex of `bytes`. */
 export const toHex = (bytes: Uint8Array): string =>
   Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 
 /** Bytes of an even-length hex string (checked by the caller). */
-export const fromHex = (hex: string): Uint8Array =>
+export const fromHex = (hex: string): Uint8Array<ArrayBuffer> =>
   Uint8Array.from({ length: hex.length / 2 }, (_, i) =>
     Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16),
   );
@@ -61,7 +60,7 @@ export type SpecSigningFields = Pick<
 >;
 
 /** The exact bytes that are signed for an envelope (see the module notes). */
-export function specSigningPayload(fields: SpecSigningFields): Uint8Array {
+export function specSigningPayload(fields: SpecSigningFields): Uint8Array<ArrayBuffer> {
   const payload: JsonObject = {
     domain: SPEC_SIGNATURE_DOMAIN,
     spec_hash: fields.spec_hash,

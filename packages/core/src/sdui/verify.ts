@@ -1,4 +1,3 @@
-import * as ed from '@noble/ed25519';
 import { FactoredError } from '../errors.js';
 import type { JsonObject } from '../util/json.js';
 import {
@@ -13,10 +12,20 @@ import {
   specSigningPayload,
   toHex,
 } from './canonical.js';
+import {
+  decodePoint,
+  type Ed25519Point,
+  importNativeKey,
+  passesStrictChecks,
+  verifyInJavaScript,
+  verifyNatively,
+} from './ed25519.js';
 
 /**
- * Client-side verification of signed specs. Hashes with WebCrypto (`crypto.subtle`): SHA-256 of
- * the canonical spec, and SHA-512 inside Ed25519 (`@noble/ed25519`'s `verifyAsync`), so no
+ * Client-side verification of signed specs. The signature is checked by the platform's Ed25519
+ * (WebCrypto `crypto.subtle`: browsers, Node 20+, Deno, Bun) where it has one, else by
+ * `@noble/ed25519`'s point arithmetic, with the same strict rules on both paths (`ed25519.ts`).
+ * SHA-256 of the canonical spec (and SHA-512 on the JavaScript path) come from WebCrypto, so no
  * JavaScript hash implementation ships on this path. Hosts without WebCrypto pass hash
  * functions (e.g. from `@noble/hashes`); without either, every envelope is refused.
  */
@@ -42,6 +51,22 @@ export type Ed25519PublicKeys =
 export interface Ed25519VerifierOptions extends SpecHashFunctions {
   /** The trusted public keys by key id. */
   keys: Ed25519PublicKeys;
+  /**
+   * Verify signatures with the platform's Ed25519 (WebCrypto) when it has one (default
+   * `true`); `false` always uses the JavaScript implementation. Both give the same answer on
+   * every input; the native one is about 10x faster.
+   */
+  nativeEd25519?: boolean;
+}
+
+/** A trusted key and what verifying with it needs, prepared on first use. */
+interface TrustedKey {
+  /** A copy of the key: the caller's array may change later. */
+  bytes: Uint8Array<ArrayBuffer>;
+  /** The imported WebCrypto key, `null` when the platform has no Ed25519. */
+  native?: Promise<CryptoKey | null>;
+  /** The decoded point for the JavaScript path, `null` when the bytes are not a curve point. */
+  point?: Ed25519Point | null;
 }
 
 const UNAVAILABLE =
@@ -54,9 +79,12 @@ const messageOf = (cause: unknown) => (cause instanceof Error ? cause.message : 
  * envelope's `key_id`. To rotate, ship the new public key next to the old one, sign new specs
  * with the new key, then drop the old key once no active spec uses it.
  *
- * Hashing uses WebCrypto (`crypto.subtle`). Where it is missing, pass `{ sha256, sha512 }`
- * (as options or the second argument); otherwise every envelope fails closed with
- * `verification_unavailable`.
+ * Signatures are checked with WebCrypto's Ed25519 where the platform has it, else in
+ * JavaScript (`nativeEd25519: false` forces that); both apply RFC 8032 strictly and agree on
+ * every input. Hashing uses WebCrypto (`crypto.subtle`). Where it is missing, pass
+ * `{ sha256, sha512 }` (as options or the second argument); otherwise every envelope fails
+ * closed with `verification_unavailable`. A given `sha512` is used only when the signature is
+ * checked in JavaScript.
  *
  * @example
  * ```ts
@@ -96,11 +124,17 @@ export function createEd25519Verifier(
       'invalid_input',
       'createEd25519Verifier needs at least one public key.',
     );
-  const table = new Map<string, Uint8Array>();
+  const nativeEd25519 = options?.nativeEd25519 ?? true;
+  if (typeof nativeEd25519 !== 'boolean')
+    throw new FactoredError(
+      'invalid_input',
+      'createEd25519Verifier: nativeEd25519 must be true or false.',
+    );
+  const table = new Map<string, TrustedKey>();
   for (const [keyId, publicKey] of entries) {
     if (typeof keyId !== 'string' || keyId.length === 0)
       throw new FactoredError('invalid_input', 'Every public key needs a non-empty key id.');
-    table.set(keyId, decodeKey(publicKey, 32, `Public key "${keyId}"`));
+    table.set(keyId, { bytes: Uint8Array.from(decodeKey(publicKey, 32, `Public key "${keyId}"`)) });
   }
 
   const hashSpecAsync = async (spec: JsonObject): Promise<string> => {
@@ -109,17 +143,27 @@ export function createEd25519Verifier(
     return toHex(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes)));
   };
 
-  const verifySignature = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => {
-    if (!sha512) return ed.verifyAsync(signature, message, publicKey, { zip215: false });
-    // noble reads its synchronous SHA-512 from a shared slot: set ours only for this
-    // synchronous call, so other verifiers and signers are unaffected.
-    const previous = ed.hashes.sha512;
-    ed.hashes.sha512 = sha512 as typeof ed.hashes.sha512;
-    try {
-      return ed.verify(signature, message, publicKey, { zip215: false });
-    } finally {
-      ed.hashes.sha512 = previous;
+  const subtleSha512 = async (bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array> =>
+    new Uint8Array(await globalThis.crypto.subtle.digest('SHA-512', bytes));
+
+  const verifySignature = async (
+    signature: Uint8Array<ArrayBuffer>,
+    message: Uint8Array<ArrayBuffer>,
+    key: TrustedKey,
+  ): Promise<boolean> => {
+    // Edge cases first, identically for both paths (see ed25519.ts).
+    if (!passesStrictChecks(signature, key.bytes)) return false;
+    if (nativeEd25519 && globalThis.crypto?.subtle) {
+      key.native ??= importNativeKey(key.bytes);
+      const cryptoKey = await key.native;
+      if (cryptoKey) {
+        const valid = await verifyNatively(cryptoKey, signature, message);
+        if (valid !== null) return valid;
+      }
     }
+    if (key.point === undefined) key.point = decodePoint(key.bytes);
+    if (key.point === null) return false;
+    return verifyInJavaScript(signature, message, key.bytes, key.point, sha512 ?? subtleSha512);
   };
 
   return {
@@ -134,8 +178,8 @@ export function createEd25519Verifier(
         return fail('verification_unavailable', `SHA-256 failed: ${messageOf(cause)}`);
       }
       if ('ok' in checked) return checked;
-      const publicKey = table.get(checked.key_id);
-      if (!publicKey) {
+      const trusted = table.get(checked.key_id);
+      if (!trusted) {
         return fail(
           'unknown_key',
           `key_id "${checked.key_id}" is not among the trusted keys (${[...table.keys()].join(', ')}); add its public key to the verifier or re-sign the spec.`,
@@ -147,10 +191,10 @@ export function createEd25519Verifier(
           valid = await verifySignature(
             fromHex(checked.signature),
             specSigningPayload(checked),
-            publicKey,
+            trusted,
           );
         } catch (cause) {
-          // Lengths are checked above, so only the SHA-512 provider can throw here.
+          // Lengths are checked above, so only a SHA-512 provider can throw here.
           return fail('verification_unavailable', `SHA-512 failed: ${messageOf(cause)}`);
         }
       }

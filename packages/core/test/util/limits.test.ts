@@ -34,6 +34,25 @@ describe('measureJson', () => {
     }
   });
 
+  it('counts every single character the same on the plain-ASCII fast path and off it', () => {
+    // Each code unit 0x01..0x7f and a few beyond, alone and inside plain text: the fast path
+    // must agree with encoding the escaped text.
+    const units = [
+      ...Array.from({ length: 127 }, (_, i) => String.fromCharCode(i + 1)),
+      'é',
+      '☕',
+      '𝄞',
+    ];
+    for (const unit of units) {
+      for (const text of [unit, `plain ${unit} text`]) {
+        const literal = new TextEncoder().encode(JSON.stringify(text)).length;
+        expect(measureJson(text), JSON.stringify(text)).toMatchObject({ bytes: literal });
+        // `{"k": "v"}`: braces, ": " and both literals.
+        expect(measureJson({ [text]: text })).toMatchObject({ bytes: 4 + 2 * literal });
+      }
+    }
+  });
+
   it('writes numbers out in full, as PostgreSQL numeric does', () => {
     expect(measureJson(1.5e21)).toEqual({ bytes: 22, depth: 0 });
     expect(measureJson(1e-7)).toEqual({ bytes: 9, depth: 0 });
