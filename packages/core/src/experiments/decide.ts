@@ -1,7 +1,12 @@
 import type { Platform } from '../capture/types.js';
 import { chooseVariant, isCovered } from './bucketing.js';
 import { assignBucket, coverageBucket } from './hash.js';
-import { evaluateTargeting, matchesPlatform, type TargetingFactors } from './targeting.js';
+import {
+  compileTargeting,
+  matchesCompiledTargeting,
+  matchesPlatform,
+  type TargetingFactors,
+} from './targeting.js';
 import type {
   Assignment,
   DeviceMetadata,
@@ -75,6 +80,9 @@ export function defaultEvaluation(
  * 4. Otherwise, in order: platform list, exclusion, targeting rules, coverage bucket, then
  *    the variant bucket picks the variant (`TARGETING_MATCH` when the experiment has rules or a
  *    platform list, else `SPLIT`). The caller records the new assignment.
+ *
+ * The experiment's targeting rules are compiled on first use and cached by their array (see
+ * `compileTargeting`): replace `experiment.targeting`, never edit it in place.
  */
 export function decideFlag(experiment: Experiment, input: DecisionInput): FlagEvaluation {
   if (experiment.status === 'concluded') {
@@ -94,9 +102,12 @@ export function decideFlag(experiment: Experiment, input: DecisionInput): FlagEv
     if (input.excluded) return notEnrolled(experiment, 'excluded');
     if (
       experiment.targeting.length > 0 &&
-      !evaluateTargeting(input.factors ?? EMPTY_FACTORS, experiment.targeting, input.metadata, {
-        path: experiment.path,
-      })
+      !matchesCompiledTargeting(
+        compileTargeting(experiment.targeting),
+        input.factors ?? EMPTY_FACTORS,
+        input.metadata,
+        experiment.path,
+      )
     )
       return notEnrolled(experiment, 'targeting');
     if (

@@ -1,20 +1,11 @@
 import { bucketUser } from './bucketing.js';
-import { evaluateTargeting, normalizeTargetingRule, type TargetingFactors } from './targeting.js';
-import type { Experiment, TargetingRuleInput, Variant } from './types.js';
+import { compileTargeting, matchesCompiledTargeting, type TargetingFactors } from './targeting.js';
+import type { Experiment, Variant } from './types.js';
 
 /** What the server's assignment rule gives for a user not yet assigned. */
 export type AssignmentDecision =
   | { variant: Variant; cause?: undefined }
   | { variant: null; cause: 'targeting' | 'coverage' };
-
-/** Metadata rules are advisory (the device reports its own metadata): the rule skips them. */
-function isMetadataRule(rule: TargetingRuleInput): boolean {
-  try {
-    return normalizeTargetingRule(rule).kind === 'metadata';
-  } catch {
-    return false; // malformed: kept, so targeting fails closed
-  }
-}
 
 /**
  * The assignment rule a store enforces for a user that asks to be assigned (DESIGN §15), the
@@ -30,10 +21,17 @@ export function decideAssignment(
   userId: string,
   factors: TargetingFactors,
 ): AssignmentDecision {
-  const factorRules = experiment.targeting.filter((rule) => !isMetadataRule(rule));
+  // Metadata rules are advisory (the device reports its own metadata): skipped here. A
+  // malformed rule still fails, so targeting fails closed.
   if (
-    factorRules.length > 0 &&
-    !evaluateTargeting(factors, factorRules, undefined, { path: experiment.path })
+    experiment.targeting.length > 0 &&
+    !matchesCompiledTargeting(
+      compileTargeting(experiment.targeting),
+      factors,
+      undefined,
+      experiment.path,
+      false,
+    )
   )
     return { variant: null, cause: 'targeting' };
   const variant = bucketUser(experiment, userId);

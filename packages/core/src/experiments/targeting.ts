@@ -9,7 +9,7 @@ import type {
   TargetingRule,
   TargetingRuleInput,
 } from './types.js';
-import { compareVersions } from './version.js';
+import { compareParsedVersions, type ParsedVersion, parseVersion } from './version.js';
 
 const FACTOR_OPERATORS: ReadonlySet<string> = new Set<FactorOperator>([
   'gt',
@@ -94,22 +94,6 @@ export interface TargetingOptions {
   path?: ComponentPath;
 }
 
-function indexFactors(factors: TargetingFactors, path: ComponentPath | undefined) {
-  const byName = new Map<string, number>();
-  if (Array.isArray(factors)) {
-    for (const row of factors as Exclude<TargetingFactors, Readonly<Record<string, number>>>) {
-      if (path !== undefined && row.path !== undefined && row.path !== path) continue;
-      const name = row.factor ?? row.factor_name;
-      if (name !== undefined && Number.isFinite(row.value)) byName.set(name, row.value);
-    }
-  } else {
-    for (const [name, value] of Object.entries(factors as Readonly<Record<string, number>>)) {
-      if (Number.isFinite(value)) byName.set(name, value);
-    }
-  }
-  return byName;
-}
-
 const toCamel = (field: string) => field.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 const toSnake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -143,21 +127,6 @@ function compareNumber(value: number, operator: FactorOperator, threshold: numbe
   }
 }
 
-function compareText(value: string, operator: MetadataOperator, target: string): boolean {
-  switch (operator) {
-    case 'eq':
-      return value.toLowerCase() === target.toLowerCase();
-    case 'neq':
-      return value.toLowerCase() !== target.toLowerCase();
-    case 'contains':
-      return value.toLowerCase().includes(target.toLowerCase());
-    case 'gte':
-      return compareVersions(value, target) >= 0;
-    case 'lte':
-      return compareVersions(value, target) <= 0;
-  }
-}
-
 /** True when `platform` is in `platforms` (an empty list allows every platform). */
 export function matchesPlatform(
   platforms: readonly Platform[] | undefined,
@@ -165,6 +134,176 @@ export function matchesPlatform(
 ): boolean {
   if (!platforms || platforms.length === 0) return true;
   return platform !== undefined && platforms.includes(platform);
+}
+
+/** A factor rule, ready to evaluate. */
+interface CompiledFactorRule {
+  kind: 'factor';
+  factor: string;
+  operator: FactorOperator;
+  value: number;
+}
+
+/** A metadata rule, ready to evaluate: field spellings, lowercased and parsed targets. */
+interface CompiledMetadataRule {
+  kind: 'metadata';
+  /** `field`, then its camelCase and snake_case twins when they differ. */
+  names: readonly string[];
+  operator: MetadataOperator;
+  /** The target, lowercased (`eq`, `neq`, `contains`). */
+  lower: string;
+  /** The target as a version (`gte`, `lte`), else `null`. */
+  version: ParsedVersion | null;
+  /** Outcomes by user value: a user's metadata is compared once, not once per evaluation. */
+  outcomes: Map<string, boolean>;
+}
+
+/**
+ * Targeting rules compiled once by {@link compileTargeting}: normalized, field spellings
+ * derived, targets lowercased and versions parsed, so an evaluation runs no regex, builds no
+ * Map and parses nothing.
+ */
+export interface CompiledTargeting {
+  /** The factor rules, in order. */
+  readonly factorRules: readonly CompiledFactorRule[];
+  /** The metadata rules, in order. */
+  readonly metadataRules: readonly CompiledMetadataRule[];
+  /** True when a rule could not be read: every evaluation then fails (targeting fails closed). */
+  readonly malformed: boolean;
+  /** Number of rules. */
+  readonly size: number;
+}
+
+const compiledRules = new WeakMap<readonly TargetingRuleInput[], CompiledTargeting>();
+
+function compileRule(rule: TargetingRule): CompiledFactorRule | CompiledMetadataRule {
+  if (rule.kind === 'factor') return rule;
+  const names = [rule.field];
+  for (const twin of [toCamel(rule.field), toSnake(rule.field)])
+    if (!names.includes(twin)) names.push(twin);
+  const versioned = rule.operator === 'gte' || rule.operator === 'lte';
+  return {
+    kind: 'metadata',
+    names,
+    operator: rule.operator,
+    lower: rule.value.toLowerCase(),
+    version: versioned ? parseVersion(rule.value) : null,
+    outcomes: new Map(),
+  };
+}
+
+/**
+ * Compiles targeting rules for repeated evaluation. The result is cached per rules array, so
+ * an experiment's rules are compiled once however many users are evaluated: treat a rules
+ * array as immutable once evaluated (experiments from a store always are; build a new array
+ * to change them).
+ */
+export function compileTargeting(rules: readonly TargetingRuleInput[]): CompiledTargeting {
+  const cached = compiledRules.get(rules);
+  if (cached) return cached;
+  const factorRules: CompiledFactorRule[] = [];
+  const metadataRules: CompiledMetadataRule[] = [];
+  let malformed = false;
+  for (const input of rules) {
+    let rule: TargetingRule;
+    try {
+      rule = normalizeTargetingRule(input);
+    } catch {
+      malformed = true;
+      continue;
+    }
+    const compiled = compileRule(rule);
+    if (compiled.kind === 'factor') factorRules.push(compiled);
+    else metadataRules.push(compiled);
+  }
+  const result: CompiledTargeting = { factorRules, metadataRules, malformed, size: rules.length };
+  compiledRules.set(rules, result);
+  return result;
+}
+
+/** The user's value of a factor (the last matching row, as before), or `undefined`. */
+function factorValue(
+  factors: TargetingFactors,
+  name: string,
+  path: ComponentPath | undefined,
+): number | undefined {
+  if (Array.isArray(factors)) {
+    const rows = factors as Exclude<TargetingFactors, Readonly<Record<string, number>>>;
+    let found: number | undefined;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as (typeof rows)[number];
+      if (path !== undefined && row.path !== undefined && row.path !== path) continue;
+      if ((row.factor ?? row.factor_name) === name && Number.isFinite(row.value)) found = row.value;
+    }
+    return found;
+  }
+  if (!Object.prototype.propertyIsEnumerable.call(factors, name)) return undefined;
+  const value = (factors as Readonly<Record<string, number>>)[name];
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function readMetadata(metadata: DeviceMetadata, names: readonly string[]): string | null {
+  for (let i = 0; i < names.length; i++) {
+    const value = metadata[names[i] as string];
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    if (typeof value === 'boolean') return String(value);
+  }
+  return null;
+}
+
+const OUTCOMES_MAX = 1024;
+
+function compareMetadata(value: string, rule: CompiledMetadataRule): boolean {
+  switch (rule.operator) {
+    case 'eq':
+      return value.toLowerCase() === rule.lower;
+    case 'neq':
+      return value.toLowerCase() !== rule.lower;
+    case 'contains':
+      return value.toLowerCase().includes(rule.lower);
+    case 'gte':
+      return compareParsedVersions(parseVersion(value), rule.version as ParsedVersion) >= 0;
+    case 'lte':
+      return compareParsedVersions(parseVersion(value), rule.version as ParsedVersion) <= 0;
+  }
+}
+
+function matchesMetadataRule(value: string, rule: CompiledMetadataRule): boolean {
+  let outcome = rule.outcomes.get(value);
+  if (outcome === undefined) {
+    // Bounded: a flood of distinct values (one per user) only costs recomputation.
+    if (rule.outcomes.size >= OUTCOMES_MAX) rule.outcomes.clear();
+    outcome = compareMetadata(value, rule);
+    rule.outcomes.set(value, outcome);
+  }
+  return outcome;
+}
+
+/**
+ * Evaluates compiled rules (no platform list): factor rules against `factors` on `path`,
+ * metadata rules against `metadata` (`metadataRules: false` skips them, as the server's
+ * assignment rule does). Same semantics as {@link evaluateTargeting}.
+ */
+export function matchesCompiledTargeting(
+  compiled: CompiledTargeting,
+  factors: TargetingFactors,
+  metadata: DeviceMetadata | undefined,
+  path: ComponentPath | undefined,
+  metadataRules = true,
+): boolean {
+  if (compiled.malformed) return false;
+  for (const rule of compiled.factorRules) {
+    const value = factorValue(factors, rule.factor, path);
+    if (value === undefined || !compareNumber(value, rule.operator, rule.value)) return false;
+  }
+  if (!metadataRules || compiled.metadataRules.length === 0) return true;
+  if (!metadata) return false;
+  for (const rule of compiled.metadataRules) {
+    const value = readMetadata(metadata, rule.names);
+    if (value === null || !matchesMetadataRule(value, rule)) return false;
+  }
+  return true;
 }
 
 /**
@@ -178,7 +317,8 @@ export function matchesPlatform(
  * - A rule that cannot be read (a malformed stored row) means not enrolled: targeting fails
  *   closed.
  *
- * Signature as in 0.5 (`factors, rules, deviceMetadata`), plus options for the platform list.
+ * The rules are compiled once per array (see {@link compileTargeting}). Signature as in 0.5
+ * (`factors, rules, deviceMetadata`), plus options for the platform list.
  */
 export function evaluateTargeting(
   factors: TargetingFactors,
@@ -191,22 +331,5 @@ export function evaluateTargeting(
     (typeof metadata?.platform === 'string' ? (metadata.platform as Platform) : undefined);
   if (!matchesPlatform(options.platforms, platform)) return false;
   if (rules.length === 0) return true;
-  let byName: Map<string, number> | null = null;
-  for (const input of rules) {
-    let rule: TargetingRule;
-    try {
-      rule = normalizeTargetingRule(input);
-    } catch {
-      return false;
-    }
-    if (rule.kind === 'factor') {
-      byName ??= indexFactors(factors, options.path);
-      const value = byName.get(rule.factor);
-      if (value === undefined || !compareNumber(value, rule.operator, rule.value)) return false;
-    } else {
-      const value = readMetadataField(metadata, rule.field);
-      if (value === null || !compareText(value, rule.operator, rule.value)) return false;
-    }
-  }
-  return true;
+  return matchesCompiledTargeting(compileTargeting(rules), factors, metadata, options.path);
 }

@@ -10,16 +10,38 @@
  *   identifiers compare like the release segments (`beta.2 < beta.10`), as in SemVer.
  */
 export function compareVersions(a: string, b: string): -1 | 0 | 1 {
-  const [releaseA, preA] = splitVersion(a);
-  const [releaseB, preB] = splitVersion(b);
-  const byRelease = compareSegments(releaseA, releaseB, true);
-  if (byRelease !== 0) return byRelease;
-  if (preA === null) return preB === null ? 0 : 1;
-  if (preB === null) return -1;
-  return compareSegments(preA, preB, false);
+  return compareParsedVersions(parseVersion(a), parseVersion(b));
 }
 
-function splitVersion(version: string): [string[], string[] | null] {
+/**
+ * One dot-separated segment, pre-parsed: numeric segments keep their digits without leading
+ * zeros (compared by length, then as text, so versions beyond 2^53 stay exact).
+ */
+interface VersionSegment {
+  numeric: boolean;
+  text: string;
+}
+
+/** A version string parsed once by {@link parseVersion}, for {@link compareParsedVersions}. */
+export interface ParsedVersion {
+  release: readonly VersionSegment[];
+  pre: readonly VersionSegment[] | null;
+}
+
+const NUMERIC = /^\d+$/;
+
+function parseSegments(text: string): VersionSegment[] {
+  return text
+    .split('.')
+    .map((segment) =>
+      NUMERIC.test(segment)
+        ? { numeric: true, text: segment.replace(/^0+(?=\d)/, '') }
+        : { numeric: false, text: segment },
+    );
+}
+
+/** Parses a version string for {@link compareParsedVersions} (same rules as {@link compareVersions}). */
+export function parseVersion(version: string): ParsedVersion {
   let text = version.trim();
   if (text.startsWith('v') || text.startsWith('V')) text = text.slice(1);
   const plus = text.indexOf('+');
@@ -27,16 +49,29 @@ function splitVersion(version: string): [string[], string[] | null] {
   const dash = text.indexOf('-');
   const release = dash >= 0 ? text.slice(0, dash) : text;
   const pre = dash >= 0 ? text.slice(dash + 1) : null;
-  return [release.split('.'), pre === null ? null : pre.split('.')];
+  return { release: parseSegments(release), pre: pre === null ? null : parseSegments(pre) };
 }
 
-const NUMERIC = /^\d+$/;
+/** {@link compareVersions} of two versions parsed by {@link parseVersion}. */
+export function compareParsedVersions(a: ParsedVersion, b: ParsedVersion): -1 | 0 | 1 {
+  const byRelease = compareSegments(a.release, b.release, true);
+  if (byRelease !== 0) return byRelease;
+  if (a.pre === null) return b.pre === null ? 0 : 1;
+  if (b.pre === null) return -1;
+  return compareSegments(a.pre, b.pre, false);
+}
 
-function compareSegments(a: string[], b: string[], padWithZero: boolean): -1 | 0 | 1 {
+const ZERO: VersionSegment = { numeric: true, text: '0' };
+
+function compareSegments(
+  a: readonly VersionSegment[],
+  b: readonly VersionSegment[],
+  padWithZero: boolean,
+): -1 | 0 | 1 {
   const length = Math.max(a.length, b.length);
   for (let i = 0; i < length; i++) {
-    const x = a[i] ?? (padWithZero ? '0' : undefined);
-    const y = b[i] ?? (padWithZero ? '0' : undefined);
+    const x = a[i] ?? (padWithZero ? ZERO : undefined);
+    const y = b[i] ?? (padWithZero ? ZERO : undefined);
     // Pre-release: a shorter list of identifiers sorts first (SemVer 11.4.4).
     if (x === undefined) return -1;
     if (y === undefined) return 1;
@@ -46,17 +81,12 @@ function compareSegments(a: string[], b: string[], padWithZero: boolean): -1 | 0
   return 0;
 }
 
-function compareSegment(x: string, y: string): -1 | 0 | 1 {
-  const xNumeric = NUMERIC.test(x);
-  const yNumeric = NUMERIC.test(y);
-  if (xNumeric && yNumeric) {
-    // Compare as digit strings so versions beyond 2^53 stay exact.
-    const xs = x.replace(/^0+(?=\d)/, '');
-    const ys = y.replace(/^0+(?=\d)/, '');
-    if (xs.length !== ys.length) return xs.length < ys.length ? -1 : 1;
-    return xs < ys ? -1 : xs > ys ? 1 : 0;
+function compareSegment(x: VersionSegment, y: VersionSegment): -1 | 0 | 1 {
+  if (x.numeric && y.numeric) {
+    if (x.text.length !== y.text.length) return x.text.length < y.text.length ? -1 : 1;
+    return x.text < y.text ? -1 : x.text > y.text ? 1 : 0;
   }
-  if (xNumeric) return -1;
-  if (yNumeric) return 1;
-  return x < y ? -1 : x > y ? 1 : 0;
+  if (x.numeric) return -1;
+  if (y.numeric) return 1;
+  return x.text < y.text ? -1 : x.text > y.text ? 1 : 0;
 }
