@@ -6,10 +6,15 @@
  * rounds. Also the flag client's cached evaluation (one user, repeated renders) and the heap
  * each evaluator retains after a million users.
  */
-import { GrowthBookClient, type Experiment as GrowthBookExperiment } from '@growthbook/growthbook';
+import {
+  GrowthBook,
+  GrowthBookClient,
+  type Experiment as GrowthBookExperiment,
+} from '@growthbook/growthbook';
 import type { BenchRecord, BenchSuite } from '../../../scripts/bench-types.js';
 import { createFlagClient } from '../src/experiments/client.js';
 import { decideFlag } from '../src/experiments/decide.js';
+import { createStaticFlagClient, evaluateFlags } from '../src/experiments/flag-state.js';
 import type { Experiment } from '../src/experiments/types.js';
 import type { FactoredStore } from '../src/store/contract.js';
 
@@ -35,6 +40,25 @@ const experiment: Experiment = {
   startedAt: '2026-01-01T00:00:00.000Z',
   endedAt: null,
 };
+
+/** The same experiment with a factor rule and a version rule (issue #18's targeted case). */
+const targeted: Experiment = {
+  ...experiment,
+  targeting: [
+    { kind: 'factor', factor: 'error_rate', operator: 'lt', value: 0.5 },
+    { kind: 'metadata', field: 'app_version', operator: 'gte', value: '2.0.0' },
+  ],
+};
+const targetedFactors = [
+  {
+    userId: 'any',
+    path: experiment.path,
+    factor: 'error_rate' as const,
+    value: 0.1,
+    asOf: '2026-01-01T00:00:00.000Z',
+  },
+];
+const targetedMetadata = { app_version: '2.4.1' };
 
 const gbExperiment: GrowthBookExperiment<{ label: string }> = {
   key: 'checkout-button',
@@ -74,6 +98,73 @@ function factoredRound(): { opsPerSec: number; treated: number } {
   return { opsPerSec: (USERS / ms) * 1000, treated };
 }
 
+function targetedRound(): { opsPerSec: number; treated: number } {
+  let treated = 0;
+  const start = performance.now();
+  for (let i = 0; i < USERS; i++) {
+    const result = decideFlag(targeted, {
+      userId: userIds[i] as string,
+      factors: targetedFactors,
+      metadata: targetedMetadata,
+    });
+    if (result.variantKey === 'treatment') treated++;
+  }
+  const ms = performance.now() - start;
+  return { opsPerSec: (USERS / ms) * 1000, treated };
+}
+
+const REQUESTS = 200_000;
+const experiments = [experiment];
+const gbFeatures = {
+  'checkout-button': {
+    defaultValue: 'Continue',
+    rules: [
+      {
+        key: 'checkout-button',
+        variations: ['Continue', 'Pay now'],
+        weights: [0.5, 0.5],
+        coverage: 1,
+      },
+    ],
+  },
+};
+
+/** The store a server keeps for every request (the static client never calls it). */
+let requestStore: FactoredStore;
+
+/** The server pattern: per request, one user's state and one flag. Returns requests/s. */
+function perRequestRound(kind: 'growthbook' | 'static client' | 'evaluateFlags'): number {
+  let treated = 0;
+  const start = performance.now();
+  for (let i = 0; i < REQUESTS; i++) {
+    const userId = userIds[i] as string;
+    if (kind === 'growthbook') {
+      const gb = new GrowthBook({ attributes: { id: userId }, features: gbFeatures });
+      if (gb.getFeatureValue('checkout-button', 'Continue') === 'Pay now') treated++;
+      gb.destroy();
+      continue;
+    }
+    const state = {
+      v: 1 as const,
+      userId,
+      savedAt: '2026-01-01T00:00:00.000Z',
+      experiments,
+      assignments: [],
+      factors: [],
+    };
+    const evaluation =
+      kind === 'evaluateFlags'
+        ? evaluateFlags(state, { flags: ['checkout-button'] })['checkout-button']
+        : createStaticFlagClient({ store: requestStore, bootstrap: state }).evaluate(
+            'checkout-button',
+          );
+    if (evaluation?.variantKey === 'treatment') treated++;
+  }
+  const ms = performance.now() - start;
+  if (treated < REQUESTS * 0.45 || treated > REQUESTS * 0.55) throw new Error('split drifted');
+  return (REQUESTS / ms) * 1000;
+}
+
 function growthbookRound(gb: GrowthBookClient): { opsPerSec: number; treated: number } {
   let treated = 0;
   const start = performance.now();
@@ -110,6 +201,21 @@ const suite: BenchSuite = {
       numerator: 'FactoredUI: evaluate a 2-variant flag (1M distinct users)',
       denominator: 'GrowthBook: runInlineExperiment, 2 variants (1M distinct users)',
     },
+    {
+      label: 'targeted vs untargeted decideFlag (ops/s; 1 = no cost, goal >= 0.67)',
+      numerator: 'FactoredUI: evaluate a targeted flag, factor + version rule (1M distinct users)',
+      denominator: 'FactoredUI: evaluate a 2-variant flag (1M distinct users)',
+    },
+    {
+      label: 'evaluateFlags vs a new GrowthBook per request (requests/s)',
+      numerator: 'FactoredUI: evaluateFlags per request, one flag',
+      denominator: 'GrowthBook: new GrowthBook per request, one flag',
+    },
+    {
+      label: 'static flag client vs a new GrowthBook per request (requests/s)',
+      numerator: 'FactoredUI: createStaticFlagClient per request, one flag',
+      denominator: 'GrowthBook: new GrowthBook per request, one flag',
+    },
   ],
   async run(): Promise<BenchRecord[]> {
     const gb = new GrowthBookClient();
@@ -118,18 +224,30 @@ const suite: BenchSuite = {
     factoredRound();
     growthbookRound(gb);
 
+    targetedRound();
     const factored: number[] = [];
+    const targetedOps: number[] = [];
     const growthbook: number[] = [];
     let factoredShare = 0;
     let growthbookShare = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const f = factoredRound();
+      targetedOps.push(targetedRound().opsPerSec);
       const g = growthbookRound(gb);
       factored.push(f.opsPerSec);
       growthbook.push(g.opsPerSec);
       factoredShare = f.treated / USERS;
       growthbookShare = g.treated / USERS;
     }
+
+    // The server pattern, alternating: a new GrowthBook vs our per-request evaluation.
+    requestStore = benchStore();
+    const kinds = ['growthbook', 'static client', 'evaluateFlags'] as const;
+    for (const kind of kinds) perRequestRound(kind);
+    const perRequest = new Map<string, number[]>(kinds.map((kind) => [kind, []]));
+    for (let round = 0; round < ROUNDS; round++)
+      for (const kind of kinds) perRequest.get(kind)?.push(perRequestRound(kind));
+    const requestNotes = `median of ${ROUNDS} rounds of ${REQUESTS.toLocaleString('en-US')} requests (distinct users), one flag each, rounds alternating`;
 
     // Heap retained after a million distinct users: FactoredUI keeps no per-user state.
     const baseline = heapMb();
@@ -164,6 +282,34 @@ const suite: BenchSuite = {
         unit: 'ops/s',
         better: 'higher',
         notes: `decideFlag, ${runs}; treatment share ${(factoredShare * 100).toFixed(2)}%`,
+      },
+      {
+        name: 'FactoredUI: evaluate a targeted flag, factor + version rule (1M distinct users)',
+        value: median(targetedOps),
+        unit: 'ops/s',
+        better: 'higher',
+        notes: `decideFlag with { error_rate lt 0.5 } and { app_version gte 2.0.0 }, ${runs}`,
+      },
+      {
+        name: 'GrowthBook: new GrowthBook per request, one flag',
+        value: median(perRequest.get('growthbook') ?? []),
+        unit: 'requests/s',
+        better: 'higher',
+        notes: `new GrowthBook({ attributes, features }) + getFeatureValue + destroy; ${requestNotes}`,
+      },
+      {
+        name: 'FactoredUI: createStaticFlagClient per request, one flag',
+        value: median(perRequest.get('static client') ?? []),
+        unit: 'requests/s',
+        better: 'higher',
+        notes: `what @factoredui/react renders with on the server; ${requestNotes}`,
+      },
+      {
+        name: 'FactoredUI: evaluateFlags per request, one flag',
+        value: median(perRequest.get('evaluateFlags') ?? []),
+        unit: 'requests/s',
+        better: 'higher',
+        notes: `stateless, definitions array shared across requests; ${requestNotes}`,
       },
       {
         name: 'GrowthBook: runInlineExperiment, 2 variants (1M distinct users)',

@@ -1,5 +1,6 @@
 import type { Platform } from '../capture/types.js';
 import { FactoredError, isFactoredError } from '../errors.js';
+import type { FactorValue } from '../factors/types.js';
 import type { FactoredStore } from '../store/contract.js';
 import {
   assertSerializedState,
@@ -11,7 +12,8 @@ import {
   readFlagData,
   type SerializedFlagState,
 } from './client.js';
-import type { DeviceMetadata, FlagEvaluation } from './types.js';
+import { decideFlag, defaultEvaluation } from './decide.js';
+import type { Assignment, DeviceMetadata, Experiment, FlagEvaluation } from './types.js';
 
 /** Options of {@link loadFlagState}. */
 export interface LoadFlagStateOptions {
@@ -107,6 +109,174 @@ export async function loadFlagState(
   };
 }
 
+/** Definitions indexed once per experiments array (cached): by name, and running by path. */
+interface FlagDefinitions {
+  byName: Map<string, Experiment>;
+  runningByPath: Map<string, Experiment[]>;
+}
+
+const definitionsCache = new WeakMap<readonly Experiment[], FlagDefinitions>();
+
+function definitionsOf(experiments: readonly Experiment[]): FlagDefinitions {
+  let definitions = definitionsCache.get(experiments);
+  if (!definitions) {
+    const byName = new Map<string, Experiment>();
+    const runningByPath = new Map<string, Experiment[]>();
+    for (const experiment of experiments) {
+      byName.set(experiment.name, experiment);
+      if (experiment.status === 'running') {
+        const list = runningByPath.get(experiment.path);
+        if (list) list.push(experiment);
+        else runningByPath.set(experiment.path, [experiment]);
+      }
+    }
+    definitions = { byName, runningByPath };
+    definitionsCache.set(experiments, definitions);
+  }
+  return definitions;
+}
+
+/**
+ * One user's evaluation over a {@link SerializedFlagState}, allocation-light: definitions are
+ * indexed once per experiments array, the user's assignments are searched in place, and a
+ * predicted assignment is remembered only once one is made.
+ */
+class StateEvaluator {
+  private readonly state: SerializedFlagState;
+  private readonly at: string;
+  private readonly definitions: FlagDefinitions;
+  private readonly stored: readonly Assignment[];
+  private factors: readonly FactorValue[] | null = null;
+  /** Assignments predicted by this evaluator (sticky, and excluding on their path). */
+  private predicted: Map<string, Assignment> | null = null;
+
+  /** `at`: the `assignedAt` of predicted assignments. */
+  constructor(state: SerializedFlagState, at: string) {
+    this.state = state;
+    this.at = at;
+    this.definitions = definitionsOf(state.experiments);
+    this.stored = state.assignments;
+  }
+
+  private assignmentOf(experimentId: string): Assignment | undefined {
+    const predicted = this.predicted?.get(experimentId);
+    if (predicted) return predicted;
+    const { stored } = this;
+    const userId = this.state.userId;
+    // From the end: the last of duplicate rows wins, as when they are indexed.
+    for (let i = stored.length - 1; i >= 0; i--) {
+      const a = stored[i] as Assignment;
+      if (a.experimentId === experimentId && a.userId === userId) return a;
+    }
+    return undefined;
+  }
+
+  private userFactors(): readonly FactorValue[] {
+    if (this.factors === null) {
+      const { userId, factors } = this.state;
+      this.factors = factors.every((f) => f.userId === userId)
+        ? factors
+        : factors.filter((f) => f.userId === userId);
+    }
+    return this.factors;
+  }
+
+  evaluate(flag: string, platform?: Platform, metadata?: DeviceMetadata): FlagEvaluation {
+    const experiment = this.definitions.byName.get(flag);
+    if (!experiment) return defaultEvaluation(flag, 'unknown_flag');
+    const assignment = this.assignmentOf(experiment.id);
+    let excluded = false;
+    if (!assignment && experiment.status === 'running') {
+      for (const other of this.definitions.runningByPath.get(experiment.path) ?? []) {
+        if (other.id !== experiment.id && this.assignmentOf(other.id)) {
+          excluded = true;
+          break;
+        }
+      }
+    }
+    const result = decideFlag(experiment, {
+      userId: this.state.userId,
+      assignment,
+      excluded,
+      ...(experiment.targeting.length > 0 ? { factors: this.userFactors() } : {}),
+      ...(metadata ? { metadata } : {}),
+      ...(platform !== undefined ? { platform } : {}),
+    });
+    if (!assignment && result.inExperiment && result.variantKey !== null) {
+      this.predicted ??= new Map();
+      this.predicted.set(experiment.id, {
+        userId: this.state.userId,
+        experimentId: experiment.id,
+        variantKey: result.variantKey,
+        assignedAt: this.at,
+      });
+    }
+    return result;
+  }
+}
+
+/** Options of {@link evaluateFlags}. */
+export interface EvaluateFlagsOptions {
+  /** The flags to evaluate, in this order. Default: every experiment in the state, in its order. */
+  flags?: readonly string[];
+  /** The platform targeting and platform lists see (e.g. `web`). */
+  platform?: Platform;
+  /** Device/session metadata targeting rules read. */
+  metadata?: DeviceMetadata;
+}
+
+/**
+ * Evaluates flags for the user of a {@link SerializedFlagState} (from {@link loadFlagState}, or
+ * built by a server from its own cache: the definitions, the user's assignments and factors),
+ * statelessly: no client, no store, no timer, nothing to destroy. What a request handler calls
+ * once per request. The decisions are exactly the flag client's: sticky stored assignments,
+ * exclusion per path, targeting, coverage and bucketing; a new user's variant is predicted by
+ * bucketing (not written), and a flag enrolled earlier in `flags` excludes the later ones on
+ * its path, as a client evaluating them in that order would. Definitions are indexed once per
+ * `experiments` array, so a server that reuses one array across requests pays that once.
+ *
+ * @example
+ * ```ts
+ * // Definitions cached per process, the user's rows per request:
+ * const flags = evaluateFlags(
+ *   { v: 1, userId, savedAt, experiments, assignments, factors },
+ *   { flags: ['checkout-button-copy'], platform: 'web' },
+ * );
+ * flags['checkout-button-copy'].variantKey;
+ * ```
+ */
+export function evaluateFlags(
+  state: SerializedFlagState,
+  options: EvaluateFlagsOptions = {},
+): Record<string, FlagEvaluation> {
+  if (
+    typeof state !== 'object' ||
+    state === null ||
+    typeof state.userId !== 'string' ||
+    !Array.isArray(state.experiments) ||
+    !Array.isArray(state.assignments) ||
+    !Array.isArray(state.factors)
+  )
+    throw new FactoredError(
+      'invalid_input',
+      'evaluateFlags: expected a flag state ({ userId, experiments, assignments, factors }, e.g. from loadFlagState()).',
+      { details: { field: 'state' } },
+    );
+  const evaluator = new StateEvaluator(state, state.savedAt);
+  const out: Record<string, FlagEvaluation> = {};
+  const names = options.flags ?? state.experiments.map((experiment) => experiment.name);
+  for (const flag of names) {
+    // defineProperty: a flag named `__proto__` is a key like any other.
+    Object.defineProperty(out, flag, {
+      value: evaluator.evaluate(flag, options.platform, options.metadata),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}
+
 /** Options of {@link createStaticFlagClient}. */
 export interface StaticFlagClientOptions {
   /** The store, exposed as `client.store`; the client never calls it. */
@@ -118,8 +288,6 @@ export interface StaticFlagClientOptions {
   /** Device/session metadata targeting rules read. */
   metadata?: DeviceMetadata;
 }
-
-const NO_REFUSALS: ReadonlySet<string> = new Set();
 
 /**
  * A {@link FlagClient} that evaluates a bootstrap and does nothing else: no store read or
@@ -138,46 +306,40 @@ const NO_REFUSALS: ReadonlySet<string> = new Set();
 export function createStaticFlagClient(options: StaticFlagClientOptions): FlagClient {
   const { store, bootstrap } = options;
   assertSerializedState(bootstrap);
-  const state = buildState(
-    bootstrap.userId,
-    bootstrap.experiments,
-    bootstrap.assignments,
-    bootstrap.factors,
-  );
   const savedAt = Date.parse(bootstrap.savedAt);
-  const snapshot: FlagClientSnapshot = Object.freeze({
-    status: 'ready',
-    userId: bootstrap.userId,
-    error: null,
-    version: 1,
-    loadedAt: savedAt,
-  });
-  /** Assignments predicted here: the live client records them, so they are not serialized. */
-  const predicted = new Set<string>();
-  const memo = new Map<string, FlagEvaluation>();
+  // Everything below is made on first use: a request that renders one flag pays for one.
+  let snapshot: FlagClientSnapshot | null = null;
+  let evaluator: StateEvaluator | null = null;
+  let memo: Map<string, FlagEvaluation> | null = null;
   const evaluate: FlagClient['evaluate'] = (flag, context) => {
-    const cached = context === undefined ? memo.get(flag) : undefined;
+    const cached = context === undefined ? memo?.get(flag) : undefined;
     if (cached) return cached;
-    const result = evaluateIn(
-      state,
+    evaluator ??= new StateEvaluator(bootstrap, new Date(savedAt).toISOString());
+    const result = evaluator.evaluate(
       flag,
-      NO_REFUSALS,
       context?.platform ?? options.platform,
       context?.metadata ?? options.metadata,
     );
-    const local = newAssignment(state, result, () => savedAt);
-    if (local) {
-      // Sticky, like the live client: it also excludes the other experiments on the path.
-      state.assignments.set(local.experimentId, local);
-      predicted.add(local.experimentId);
+    if (context === undefined) {
+      memo ??= new Map();
+      memo.set(flag, result);
     }
-    if (context === undefined) memo.set(flag, result);
     return result;
+  };
+  const getSnapshot = (): FlagClientSnapshot => {
+    snapshot ??= Object.freeze({
+      status: 'ready',
+      userId: bootstrap.userId,
+      error: null,
+      version: 1,
+      loadedAt: savedAt,
+    });
+    return snapshot;
   };
   return {
     store,
     ready: () => Promise.resolve(),
-    getSnapshot: () => snapshot,
+    getSnapshot,
     subscribe: () => () => {},
     evaluate,
     recordExposure: async () => ({ recorded: false }),
@@ -188,16 +350,23 @@ export function createStaticFlagClient(options: StaticFlagClientOptions): FlagCl
         "setUser: a static flag client evaluates its bootstrap's user only; call loadFlagState() for another user.",
       );
     },
-    serialize: () => ({
-      v: 1,
-      userId: bootstrap.userId,
-      savedAt: bootstrap.savedAt,
-      experiments: structuredClone([...state.experiments.values()]),
-      assignments: structuredClone(
-        [...state.assignments.values()].filter((a) => !predicted.has(a.experimentId)),
-      ),
-      factors: structuredClone([...state.factorsByPath.values()].flat()),
-    }),
+    serialize: () => {
+      // Predicted assignments are the live client's to record: never serialized.
+      const state = buildState(
+        bootstrap.userId,
+        bootstrap.experiments,
+        bootstrap.assignments,
+        bootstrap.factors,
+      );
+      return {
+        v: 1,
+        userId: bootstrap.userId,
+        savedAt: bootstrap.savedAt,
+        experiments: structuredClone([...state.experiments.values()]),
+        assignments: structuredClone([...state.assignments.values()]),
+        factors: structuredClone([...state.factorsByPath.values()].flat()),
+      };
+    },
     destroy: () => {},
   };
 }

@@ -18,6 +18,8 @@ export { type DecisionInput, decideFlag, defaultEvaluation } from './decide.js';
 export { evaluateFlag, getSharedFlagClient } from './flag.js';
 export {
   createStaticFlagClient,
+  type EvaluateFlagsOptions,
+  evaluateFlags,
   type LoadFlagStateOptions,
   loadFlagState,
   type StaticFlagClientOptions,
