@@ -6,11 +6,14 @@
  * Events are generated deterministically (seeded): 10,000 users x 5 sessions x 20 events on
  * 24 component paths, spread over 10 days so about 30% fall outside the 7-day window.
  */
+
+import { generateRealisticEvents } from '../../../scripts/bench/realistic-events.js';
 import type { BenchRecord, BenchSuite } from '../../../scripts/bench-types.js';
 import type { FactoredEvent } from '../src/capture/types.js';
 import { aggregateFactorValues } from '../src/factors/aggregates.js';
 import { createSeededRandom } from '../src/factors/clusters.js';
 import { createFactorEngine } from '../src/factors/engine.js';
+import { referenceComputeFactors } from '../test/factors/engine-reference.js';
 
 const EVENTS = 1_000_000;
 const USERS = 10_000;
@@ -108,10 +111,45 @@ function run(events: readonly FactoredEvent[]): { seconds: number; peak: number;
   return { seconds, peak, values: values.length };
 }
 
+type Output = 'result' | 'stream' | 'before';
+
+/**
+ * The realistic generator's 1M events through the engine, CPU seconds: `result()` objects,
+ * `forEachValue` streaming, or the engine as it was before issue #18 (`before`).
+ */
+function runRealistic(events: readonly FactoredEvent[], output: Output): number {
+  gc?.();
+  const start = process.cpuUsage();
+  const asOf = '2026-01-08T00:00:00.000Z';
+  let values = 0;
+  if (output === 'before') values = referenceComputeFactors(events, { asOf }).length;
+  else {
+    const engine = createFactorEngine({ asOf });
+    for (let i = 0; i < events.length; i += 1) engine.add(events[i] as FactoredEvent);
+    if (output === 'result') values = engine.result().length;
+    else values = engine.forEachValue(() => {});
+  }
+  const used = process.cpuUsage(start);
+  if (values === 0) throw new Error('no factor values');
+  return (used.user + used.system) / 1e6;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 const suite: BenchSuite = {
   title: 'Factor engine (reference, streaming)',
+  ratios: [
+    {
+      label: 'engine now vs before #18, realistic generator, result() (events/s)',
+      numerator: 'events/s, realistic generator, result() objects',
+      denominator: 'events/s, realistic generator, engine before #18 (reference)',
+    },
+    {
+      label: 'engine now vs before #18, realistic generator, streamed (events/s)',
+      numerator: 'events/s, realistic generator, forEachValue (streamed)',
+      denominator: 'events/s, realistic generator, engine before #18 (reference)',
+    },
+  ],
   async run(): Promise<BenchRecord[]> {
     const ordered = generate();
     const scrambled = shuffled(ordered, 7);
@@ -121,12 +159,44 @@ const suite: BenchSuite = {
     const engine = createFactorEngine({ asOf: new Date(AS_OF_MS).toISOString() });
     engine.addAll(ordered);
     const values = engine.result();
+    // The realistic generator (issue #18's shape): 50 paths, funnel sessions, every event type.
+    const realistic = generateRealisticEvents({ seed: 18 }).events as FactoredEvent[];
+    const outputs: Output[] = ['before', 'result', 'stream'];
+    const realisticTimes = new Map<Output, number[]>(outputs.map((o) => [o, []]));
+    for (const output of outputs) runRealistic(realistic.slice(0, 100_000), output); // warm-up
+    for (let round = 0; round < 3; round += 1)
+      for (const output of outputs)
+        realisticTimes.get(output)?.push(runRealistic(realistic, output));
+    const realisticRate = (output: Output) =>
+      realistic.length / median(realisticTimes.get(output) ?? []);
     const aggStart = performance.now();
     const aggregates = aggregateFactorValues(values);
     const aggMs = performance.now() - aggStart;
     const mb = (bytes: number) => bytes / 2 ** 20;
     const note = `${EVENTS.toLocaleString('en-US')} events, ${engine.eventsInWindow.toLocaleString('en-US')} in window, ${engine.pairCount.toLocaleString('en-US')} (user, path) pairs, ${values.length.toLocaleString('en-US')} values; CPU time, median of 3`;
+    const realisticNote = `${realistic.length.toLocaleString('en-US')} events of scripts/bench/realistic-events.ts (seed 18: 10,000 users, 50 paths, 7 days); CPU time, median of 3 alternating rounds`;
     return [
+      {
+        name: 'events/s, realistic generator, result() objects',
+        value: realisticRate('result'),
+        unit: 'events/s',
+        better: 'higher',
+        notes: realisticNote,
+      },
+      {
+        name: 'events/s, realistic generator, forEachValue (streamed)',
+        value: realisticRate('stream'),
+        unit: 'events/s',
+        better: 'higher',
+        notes: 'same events; values streamed to a sink, no object per value',
+      },
+      {
+        name: 'events/s, realistic generator, engine before #18 (reference)',
+        value: realisticRate('before'),
+        unit: 'events/s',
+        better: 'higher',
+        notes: 'test/factors/engine-reference.ts, the previous engine kept for comparison',
+      },
       {
         name: 'events/s, arrival in time order per session',
         value: EVENTS / median(inOrder.map((r) => r.seconds)),

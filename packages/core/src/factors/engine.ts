@@ -1,7 +1,7 @@
 import type { FactoredEvent } from '../capture/types.js';
 import { FactoredError } from '../errors.js';
 import { toEpochMs } from '../util/time.js';
-import { DEFAULT_FACTOR_WINDOW_MS } from './catalog.js';
+import { DEFAULT_FACTOR_WINDOW_MS, FACTOR_NAMES } from './catalog.js';
 import type { FactorName, FactorValue, FactorWindow } from './types.js';
 
 /** A validated factor window in epoch milliseconds. */
@@ -97,11 +97,13 @@ function newPair(userId: string, path: string): PairGroup {
   };
 }
 
-function pushTime(list: number[] | null, sorted: boolean, t: number): [number[], boolean] {
-  if (list === null) return [[t], true];
-  const last = list[list.length - 1] as number;
-  list.push(t);
-  return [list, sorted && t >= last];
+/** Buffers the time of an action of a session, noting when they stop arriving in order. */
+function pushAction(session: SessionGroup, t: number): void {
+  if (session.actions === null) session.actions = [t];
+  else {
+    if (t < (session.actions[session.actions.length - 1] as number)) session.actionsSorted = false;
+    session.actions.push(t);
+  }
 }
 
 const ascending = (a: number, b: number) => a - b;
@@ -109,7 +111,8 @@ const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Epoch ms of an ISO 8601 time. The canonical form stores write (`YYYY-MM-DDTHH:MM:SS.sssZ`)
- * is parsed by hand, about 3x faster than `Date.parse`, which dominates the engine's cost;
+ * is parsed by hand, without allocating and with integer date arithmetic (`Date.parse` would
+ * dominate the engine's cost);
  * anything else (offsets, other precisions, days past the 28th) goes to `Date.parse`.
  */
 export function parseEventTime(text: string): number {
@@ -125,26 +128,52 @@ export function parseEventTime(text: string): number {
   ) {
     return Date.parse(text);
   }
-  let ok = true;
-  const digits = (from: number, count: number): number => {
-    let value = 0;
-    for (let i = from; i < from + count; i += 1) {
-      const d = text.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) ok = false;
-      value = value * 10 + d;
-    }
-    return value;
-  };
-  const year = digits(0, 4);
-  const month = digits(5, 2);
-  const day = digits(8, 2);
-  const hour = digits(11, 2);
-  const minute = digits(14, 2);
-  const second = digits(17, 2);
-  const ms = digits(20, 3);
+  // Straight-line digit reads: no closure, no allocation.
+  const d0 = text.charCodeAt(0) - 48;
+  const d1 = text.charCodeAt(1) - 48;
+  const d2 = text.charCodeAt(2) - 48;
+  const d3 = text.charCodeAt(3) - 48;
+  const m0 = text.charCodeAt(5) - 48;
+  const m1 = text.charCodeAt(6) - 48;
+  const a0 = text.charCodeAt(8) - 48;
+  const a1 = text.charCodeAt(9) - 48;
+  const h0 = text.charCodeAt(11) - 48;
+  const h1 = text.charCodeAt(12) - 48;
+  const n0 = text.charCodeAt(14) - 48;
+  const n1 = text.charCodeAt(15) - 48;
+  const s0 = text.charCodeAt(17) - 48;
+  const s1 = text.charCodeAt(18) - 48;
+  const f0 = text.charCodeAt(20) - 48;
+  const f1 = text.charCodeAt(21) - 48;
+  const f2 = text.charCodeAt(22) - 48;
+  // `>>> 0` turns a negative difference into a large number: one comparison per digit.
+  const bad =
+    d0 >>> 0 > 9 ||
+    d1 >>> 0 > 9 ||
+    d2 >>> 0 > 9 ||
+    d3 >>> 0 > 9 ||
+    m0 >>> 0 > 9 ||
+    m1 >>> 0 > 9 ||
+    a0 >>> 0 > 9 ||
+    a1 >>> 0 > 9 ||
+    h0 >>> 0 > 9 ||
+    h1 >>> 0 > 9 ||
+    n0 >>> 0 > 9 ||
+    n1 >>> 0 > 9 ||
+    s0 >>> 0 > 9 ||
+    s1 >>> 0 > 9 ||
+    f0 >>> 0 > 9 ||
+    f1 >>> 0 > 9 ||
+    f2 >>> 0 > 9;
+  const year = d0 * 1000 + d1 * 100 + d2 * 10 + d3;
+  const month = m0 * 10 + m1;
+  const day = a0 * 10 + a1;
+  const hour = h0 * 10 + h1;
+  const minute = n0 * 10 + n1;
+  const second = s0 * 10 + s1;
   // Date.UTC maps years 0-99 to 1900-1999: leave early years to Date.parse.
   if (
-    !ok ||
+    bad ||
     year < 1000 ||
     month < 1 ||
     month > 12 ||
@@ -155,7 +184,25 @@ export function parseEventTime(text: string): number {
     second > 59
   )
     return Date.parse(text);
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  return (
+    daysFromCivil(year, month, day) * 86_400_000 +
+    hour * 3_600_000 +
+    minute * 60_000 +
+    second * 1000 +
+    f0 * 100 +
+    f1 * 10 +
+    f2
+  );
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (integer arithmetic, no `Date`). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
 /** The number in `payload[key]` when it is a finite number, else `undefined`. */
@@ -210,6 +257,45 @@ export interface FactorEngine {
    * more events afterwards is allowed.
    */
   result(): FactorValue[];
+  /**
+   * Streams the values of {@link FactorEngine.result} in the same order without building an
+   * object per value: `sink(userId, path, factor, value)` per value (the window end is
+   * `window.asOf` for all of them). Returns the number of values. What a writer that inserts
+   * rows, or anything that aggregates, should use.
+   */
+  forEachValue(sink: FactorValueSink): number;
+  /**
+   * The values of {@link FactorEngine.result} as columns: one entry per (user, path) pair in
+   * `userIds` / `paths`, one per value in `pair` (index into those), `factor` (index into
+   * `FACTOR_NAMES`) and `value`. No string is repeated per value.
+   */
+  resultColumns(): FactorColumns;
+}
+
+/** Receives one factor value; see {@link FactorEngine.forEachValue}. */
+export type FactorValueSink = (
+  userId: string,
+  path: string,
+  factor: FactorName,
+  value: number,
+) => void;
+
+/** Columnar factor values; see {@link FactorEngine.resultColumns}. */
+export interface FactorColumns {
+  /** The window end of every value (ISO 8601 UTC with milliseconds). */
+  asOf: string;
+  /** Number of values. */
+  length: number;
+  /** User id of each (user, path) pair, in output order. */
+  userIds: string[];
+  /** Path of each pair. */
+  paths: string[];
+  /** For each value, the index of its pair. */
+  pair: Uint32Array;
+  /** For each value, the index of its factor in `FACTOR_NAMES`. */
+  factor: Uint8Array;
+  /** For each value, the value. */
+  value: Float64Array;
 }
 
 /**
@@ -276,11 +362,12 @@ export function createFactorEngine(window: FactorWindow): FactorEngine {
     switch (event.type) {
       case 'impression': {
         session.flags |= HAS_IMPRESSION;
-        [session.impressions, session.impressionsSorted] = pushTime(
-          session.impressions,
-          session.impressionsSorted,
-          t,
-        );
+        if (session.impressions === null) session.impressions = [t];
+        else {
+          if (t < (session.impressions[session.impressions.length - 1] as number))
+            session.impressionsSorted = false;
+          session.impressions.push(t);
+        }
         const payload = event.payload;
         const depth = numberField(payload, 'component_depth');
         if (depth !== undefined) {
@@ -307,19 +394,11 @@ export function createFactorEngine(window: FactorWindow): FactorEngine {
       case 'submit':
         pair.clicksAndSubmits += 1;
         session.flags |= HAS_CLICK_OR_SUBMIT;
-        [session.actions, session.actionsSorted] = pushTime(
-          session.actions,
-          session.actionsSorted,
-          t,
-        );
+        pushAction(session, t);
         break;
       case 'input':
       case 'scroll':
-        [session.actions, session.actionsSorted] = pushTime(
-          session.actions,
-          session.actionsSorted,
-          t,
-        );
+        pushAction(session, t);
         break;
       case 'error':
         pair.errors += 1;
@@ -338,7 +417,8 @@ export function createFactorEngine(window: FactorWindow): FactorEngine {
     }
   };
 
-  const valuesOf = (pair: PairGroup): FactorValue[] => {
+  /** Emits the values of one pair in catalog order: `emit(factorIndex, value)`. */
+  const emitPair = (pair: PairGroup, emit: (factor: number, value: number) => void): void => {
     let sessionsAny = 0;
     let sessionsWithImpression = 0;
     let sessionsCompleted = 0;
@@ -369,23 +449,43 @@ export function createFactorEngine(window: FactorWindow): FactorEngine {
         hesitationCount += count;
       }
     }
-    const out: FactorValue[] = [];
-    const push = (factor: FactorName, value: number) => {
-      out.push({ userId: pair.userId, path: pair.path, factor, value, asOf: resolved.asOf });
+    // Indexes into FACTOR_NAMES (catalog order).
+    if (sessionsWithImpression > 0) emit(0, sessionsCompleted / sessionsWithImpression);
+    emit(1, 1 - sessionsWithNavigation / sessionsAny);
+    emit(2, pair.errors / pair.events);
+    emit(3, Math.max(0, pair.clicksAndSubmits - sessionsWithClick));
+    emit(4, pair.rageClicks);
+    emit(5, pair.deadClicks);
+    emit(6, pair.scrollReversals);
+    if (hesitationCount > 0) emit(7, hesitationSum / hesitationCount);
+    if (pair.depthCount > 0) emit(8, pair.depthSum / pair.depthCount);
+    if (pair.siblingCount > 0) emit(9, pair.siblingSum / pair.siblingCount);
+    if (pair.formFieldCount > 0) emit(10, pair.formFieldSum / pair.formFieldCount);
+  };
+
+  /** Every pair in output order: user id, then path, by UTF-16 code units. */
+  const forEachPair = (visit: (pair: PairGroup) => void): void => {
+    // Sorting the output keys (not the input) gives one canonical order for every store.
+    for (const userId of [...users.keys()].sort(byCodeUnit)) {
+      const paths = users.get(userId) as Map<string, PairGroup>;
+      const keys = paths.size === 1 ? [...paths.keys()] : [...paths.keys()].sort(byCodeUnit);
+      for (const path of keys) visit(paths.get(path) as PairGroup);
+    }
+  };
+
+  const forEachValue = (sink: FactorValueSink): number => {
+    let count = 0;
+    let current: PairGroup | null = null;
+    const emit = (factor: number, value: number) => {
+      const pair = current as PairGroup;
+      sink(pair.userId, pair.path, FACTOR_NAMES[factor] as FactorName, value);
+      count += 1;
     };
-    if (sessionsWithImpression > 0)
-      push('completion_rate', sessionsCompleted / sessionsWithImpression);
-    push('drop_off_rate', 1 - sessionsWithNavigation / sessionsAny);
-    push('error_rate', pair.errors / pair.events);
-    push('retry_count', Math.max(0, pair.clicksAndSubmits - sessionsWithClick));
-    push('rage_click_count', pair.rageClicks);
-    push('dead_click_count', pair.deadClicks);
-    push('scroll_reversal_count', pair.scrollReversals);
-    if (hesitationCount > 0) push('hesitation_ms', hesitationSum / hesitationCount);
-    if (pair.depthCount > 0) push('component_depth', pair.depthSum / pair.depthCount);
-    if (pair.siblingCount > 0) push('sibling_count', pair.siblingSum / pair.siblingCount);
-    if (pair.formFieldCount > 0) push('form_field_count', pair.formFieldSum / pair.formFieldCount);
-    return out;
+    forEachPair((pair) => {
+      current = pair;
+      emitPair(pair, emit);
+    });
+    return count;
   };
 
   return {
@@ -404,16 +504,46 @@ export function createFactorEngine(window: FactorWindow): FactorEngine {
       return pairCount;
     },
     result() {
-      // Sorting the output keys (not the input) gives one canonical order for every store;
-      // values within a pair are already in catalog order.
       const out: FactorValue[] = [];
-      for (const userId of [...users.keys()].sort(byCodeUnit)) {
-        const paths = users.get(userId) as Map<string, PairGroup>;
-        for (const path of [...paths.keys()].sort(byCodeUnit)) {
-          for (const value of valuesOf(paths.get(path) as PairGroup)) out.push(value);
-        }
-      }
+      const asOf = resolved.asOf;
+      forEachValue((userId, path, factor, value) => {
+        out.push({ userId, path, factor, value, asOf });
+      });
       return out;
+    },
+    forEachValue,
+    resultColumns() {
+      // At most 11 values per pair: fill, then trim once.
+      const pairs = pairCount;
+      let pairIndex = new Uint32Array(pairs * FACTOR_NAMES.length);
+      let factorIndex = new Uint8Array(pairs * FACTOR_NAMES.length);
+      let values = new Float64Array(pairs * FACTOR_NAMES.length);
+      const userIds: string[] = [];
+      const paths: string[] = [];
+      let length = 0;
+      const emit = (factor: number, value: number) => {
+        pairIndex[length] = userIds.length - 1;
+        factorIndex[length] = factor;
+        values[length] = value;
+        length += 1;
+      };
+      forEachPair((pair) => {
+        userIds.push(pair.userId);
+        paths.push(pair.path);
+        emitPair(pair, emit);
+      });
+      pairIndex = pairIndex.slice(0, length);
+      factorIndex = factorIndex.slice(0, length);
+      values = values.slice(0, length);
+      return {
+        asOf: resolved.asOf,
+        length,
+        userIds,
+        paths,
+        pair: pairIndex,
+        factor: factorIndex,
+        value: values,
+      };
     },
   };
 }

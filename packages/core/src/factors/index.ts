@@ -45,7 +45,9 @@ export {
 export {
   computeFactors,
   createFactorEngine,
+  type FactorColumns,
   type FactorEngine,
+  type FactorValueSink,
   parseEventTime,
   type ResolvedFactorWindow,
   resolveFactorWindow,
