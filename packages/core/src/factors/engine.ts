@@ -49,6 +49,7 @@ const HAS_CLICK_OR_SUBMIT = 8;
 
 /** State of one (user, path, session) group. */
 interface SessionGroup {
+  sessionId: string;
   flags: number;
   /** Impression times (epoch ms), buffered for hesitation. */
   impressions: number[] | null;
@@ -74,8 +75,15 @@ interface PairGroup {
   siblingCount: number;
   formFieldSum: number;
   formFieldCount: number;
-  sessions: Map<string, SessionGroup>;
+  /**
+   * The pair's sessions: a short array searched from the end (most pairs have a few, and a
+   * session's events arrive together), switched to a map past {@link SESSIONS_IN_ARRAY}.
+   */
+  sessions: SessionGroup[] | Map<string, SessionGroup>;
 }
+
+/** Sessions a pair keeps in an array before it switches to a map. */
+const SESSIONS_IN_ARRAY = 8;
 
 function newPair(userId: string, path: string): PairGroup {
   return {
@@ -93,7 +101,7 @@ function newPair(userId: string, path: string): PairGroup {
     siblingCount: 0,
     formFieldSum: 0,
     formFieldCount: 0,
-    sessions: new Map(),
+    sessions: [],
   };
 }
 
@@ -347,16 +355,34 @@ export function createFactorEngine(window: FactorWindow): FactorEngine {
       paths.set(event.path, pair);
       pairCount += 1;
     }
-    let session = pair.sessions.get(event.sessionId);
+    const sessionId = event.sessionId;
+    const sessions = pair.sessions;
+    let session: SessionGroup | undefined;
+    if (Array.isArray(sessions)) {
+      for (let i = sessions.length - 1; i >= 0; i -= 1) {
+        if ((sessions[i] as SessionGroup).sessionId === sessionId) {
+          session = sessions[i];
+          break;
+        }
+      }
+    } else session = sessions.get(sessionId);
     if (session === undefined) {
       session = {
+        sessionId,
         flags: 0,
         impressions: null,
         impressionsSorted: true,
         actions: null,
         actionsSorted: true,
       };
-      pair.sessions.set(event.sessionId, session);
+      if (!Array.isArray(sessions)) sessions.set(sessionId, session);
+      else if (sessions.length < SESSIONS_IN_ARRAY) sessions.push(session);
+      else {
+        const map = new Map<string, SessionGroup>();
+        for (const s of sessions) map.set(s.sessionId, s);
+        map.set(sessionId, session);
+        pair.sessions = map;
+      }
     }
     pair.events += 1;
     switch (event.type) {

@@ -39,6 +39,24 @@ describe('the factor engine gives the results of the previous engine', () => {
     }
   });
 
+  it('on one pair with many sessions interleaved (the array-to-map switch of session lookup)', () => {
+    const random = createSeededRandom(12);
+    const types = ['impression', 'click', 'navigation', 'scroll', 'submit', 'error'] as const;
+    const many: FactoredEvent[] = Array.from({ length: 3_000 }, (_, i) => ({
+      id: `e-${i}`,
+      sessionId: `s-${Math.floor(random() * 40)}`,
+      userId: 'heavy-user',
+      type: types[Math.floor(random() * types.length)] as FactoredEvent['type'],
+      path: 'shop/a',
+      payload: { action: random() < 0.5 ? 'complete' : 'back', component_depth: 3 },
+      createdAt: new Date(Date.parse(END) - Math.floor(random() * 86_400_000)).toISOString(),
+    }));
+    const expected = referenceComputeFactors(many, { asOf: END });
+    expect(expected.length).toBeGreaterThan(5);
+    expect(computeFactors(many, { asOf: END })).toEqual(expected);
+    expect(computeFactors(shuffled(many, 4), { asOf: END })).toEqual(expected);
+  });
+
   it('streams (forEachValue) and columns (resultColumns) hold exactly result()', () => {
     const engine = createFactorEngine({ asOf: END });
     engine.addAll(realistic);
