@@ -102,8 +102,11 @@ export function readMetadataField(
   metadata: DeviceMetadata | undefined,
   field: string,
 ): string | null {
-  if (!metadata) return null;
-  for (const name of [field, toCamel(field), toSnake(field)]) {
+  return metadata ? readMetadata(metadata, [field, toCamel(field), toSnake(field)]) : null;
+}
+
+function readMetadata(metadata: DeviceMetadata, names: readonly string[]): string | null {
+  for (const name of names) {
     const value = metadata[name];
     if (typeof value === 'string') return value;
     if (typeof value === 'number' && Number.isFinite(value)) return String(value);
@@ -242,39 +245,21 @@ function factorValue(
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
-function readMetadata(metadata: DeviceMetadata, names: readonly string[]): string | null {
-  for (let i = 0; i < names.length; i++) {
-    const value = metadata[names[i] as string];
-    if (typeof value === 'string') return value;
-    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-    if (typeof value === 'boolean') return String(value);
-  }
-  return null;
-}
-
 const OUTCOMES_MAX = 1024;
-
-function compareMetadata(value: string, rule: CompiledMetadataRule): boolean {
-  switch (rule.operator) {
-    case 'eq':
-      return value.toLowerCase() === rule.lower;
-    case 'neq':
-      return value.toLowerCase() !== rule.lower;
-    case 'contains':
-      return value.toLowerCase().includes(rule.lower);
-    case 'gte':
-      return compareParsedVersions(parseVersion(value), rule.version as ParsedVersion) >= 0;
-    case 'lte':
-      return compareParsedVersions(parseVersion(value), rule.version as ParsedVersion) <= 0;
-  }
-}
 
 function matchesMetadataRule(value: string, rule: CompiledMetadataRule): boolean {
   let outcome = rule.outcomes.get(value);
   if (outcome === undefined) {
     // Bounded: a flood of distinct values (one per user) only costs recomputation.
     if (rule.outcomes.size >= OUTCOMES_MAX) rule.outcomes.clear();
-    outcome = compareMetadata(value, rule);
+    const { operator, lower } = rule;
+    const text = value.toLowerCase();
+    outcome = rule.version
+      ? (operator === 'gte' ? 1 : -1) * compareParsedVersions(parseVersion(value), rule.version) >=
+        0
+      : operator === 'contains'
+        ? text.includes(lower)
+        : (text === lower) === (operator === 'eq');
     rule.outcomes.set(value, outcome);
   }
   return outcome;
