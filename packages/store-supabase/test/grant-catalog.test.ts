@@ -99,9 +99,18 @@ const CLIENT_FUNCTIONS = [
   'whoami()',
 ];
 
-/** SECURITY DEFINER functions: each reads past row-level security and re-checks its caller. */
+/**
+ * SECURITY DEFINER functions: each reads past row-level security and re-checks its caller.
+ * Data lifecycle (DESIGN §19): erase_user and prune_events are executable by service_role only
+ * and check invoker_kind() themselves; erase_user_data is executable by no API role (only the
+ * owner's own definer functions reach it). They are the only way rows leave the append-only
+ * events and factor_snapshots tables.
+ */
 const DEFINER_FUNCTIONS = [
+  'erase_user(user_id text)',
+  'erase_user_data(user_id text, source text)',
   'get_component_aggregates(query jsonb)',
+  'prune_events(options jsonb)',
   'record_assignment(assignment jsonb)',
   'record_exposure(exposure jsonb)',
   'released_statistics(query jsonb)',
