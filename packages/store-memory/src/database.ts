@@ -57,6 +57,8 @@ export interface MemoryTables {
   erasures: ErasureRecord[];
   /** Store settings by name (the erasure salt). Service-only data. */
   settings: Map<string, string>;
+  /** Pending erasure requests: `requestedAt` by user id. Service-only data. */
+  erasureRequests: Map<string, string>;
 }
 
 /** One release of the component aggregates. */
@@ -99,6 +101,7 @@ function emptyTables(): MemoryTables {
     aggregateCohorts: [],
     erasures: [],
     settings: new Map(),
+    erasureRequests: new Map(),
   };
 }
 
@@ -114,6 +117,7 @@ const MAP_TABLES = [
   'specs',
   'activeSpecs',
   'settings',
+  'erasureRequests',
 ] as const satisfies readonly (keyof MemoryTables)[];
 const LIST_TABLES = [
   'snapshots',

@@ -15,6 +15,7 @@ import {
   type ClusterAssignment,
   type ComponentFactorAggregate,
   type ErasureRecord,
+  type ErasureRequest,
   type Experiment,
   type ExperimentVariantSummary,
   type Exposure,
@@ -428,6 +429,22 @@ export function createSqlStore(gateway: SqlGateway): FactoredStore {
       if (options.retentionDays !== undefined) assertRetentionDays(options.retentionDays);
       return call<PruneResult>('pruneEvents', 'prune_events', {
         options: defined({ ...options, asOf: optionalTime(options.asOf, 'asOf') }),
+      });
+    },
+    async requestErasure() {
+      return call<ErasureRequest>('requestErasure', 'request_erasure');
+    },
+    async processErasureRequests(options = {}) {
+      assertObject(options, 'the options');
+      if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) {
+        throw new FactoredError(
+          'invalid_input',
+          `limit must be a positive integer, got ${JSON.stringify(options.limit)}.`,
+          { details: { field: 'limit' } },
+        );
+      }
+      return call<ErasureRecord[]>('processErasureRequests', 'process_erasure_requests', {
+        options: defined(options),
       });
     },
   };

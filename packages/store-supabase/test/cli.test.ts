@@ -633,10 +633,39 @@ describe('factoredui export, erase and prune on a PGlite database (pglite://<dir
     });
   });
 
+  it('erase --requested erases exactly the users who asked', async () => {
+    const { dir, url } = await projectWithDatabase('db-erase-requested');
+    const asker = '00000000-0000-4000-8000-0000000a5c00';
+    const sessionId = '00000000-0000-4000-8000-0000000a5c01';
+    const db = new PGlite(join(dir, 'db'));
+    try {
+      const user = createPostgresStore(db, { as: { userId: asker } });
+      await user.startSession({
+        id: sessionId,
+        userId: asker,
+        startedAt: '2026-01-05T10:00:00.000Z',
+        metadata: { platform: 'web' },
+      });
+      await user.requestErasure();
+    } finally {
+      await db.close();
+    }
+    const run = await runBuiltCli(['erase', '--requested', '--database-url', url], { cwd: dir });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Erased 1 user who asked');
+    expect(run.stdout).toContain('1 sessions');
+    expect(run.stdout).not.toContain(asker);
+    const again = await runBuiltCli(['erase', '--requested', '--database-url', url, '--json'], {
+      cwd: dir,
+    });
+    expect(JSON.parse(again.stdout)).toEqual([]);
+  });
+
   it('exits 2 without a user or with a bad --days, naming the problem', async () => {
     const missing = await runBuiltCli(['erase'], { cwd: work });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('Missing argument <user>');
+    expect(missing.stderr).toContain('Give either a <user> or --requested');
     const days = await runBuiltCli(['prune', '--days', '1.5'], { cwd: work });
     expect(days.code).toBe(2);
     expect(days.stderr).toContain('--days 1.5 must be a whole number of days');

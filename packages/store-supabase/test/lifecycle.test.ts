@@ -164,6 +164,57 @@ function lifecycleSuite(name: string, open: () => Promise<TestDatabase>): void {
       expect(rows[0]).toEqual({ erased: true, marker: '' });
     });
 
+    it('attack: request_erasure queues only the caller, once; nobody writes the queue directly', async () => {
+      const asA = { sub: A, role: 'authenticated' };
+      expect(await db.tryAs('authenticated', asA, 'select factoredui.request_erasure()')).toBe(
+        'ok',
+      );
+      // No way to name someone else: no argument, no table privilege, no other role.
+      expect(
+        await db.tryAs('authenticated', asA, `select factoredui.request_erasure('${B}')`),
+      ).toBe('42883');
+      expect(
+        await db.tryAs(
+          'authenticated',
+          asA,
+          `insert into factoredui.erasure_requests (user_id) values ('${B}')`,
+        ),
+      ).toBe('42501');
+      for (const [role, claims] of [
+        ['anon', { role: 'anon' }],
+        ['service_role', { role: 'service_role' }],
+      ] as const) {
+        expect(await db.tryAs(role, claims, 'select factoredui.request_erasure()'), role).toBe(
+          '42501',
+        );
+      }
+      expect(
+        await db.tryAs('authenticated', asA, 'select factoredui.process_erasure_requests()'),
+      ).toBe('42501');
+      // Through the store: asked twice, queued once, for A only.
+      const alice = createPostgresStore(db.sql, { as: { userId: A } });
+      const first = await alice.requestErasure();
+      expect(await alice.requestErasure()).toEqual(first);
+      const { rows } = await owner().query('select user_id from factoredui.erasure_requests');
+      expect(rows).toEqual([{ user_id: A }]);
+      const records = await service.processErasureRequests();
+      expect(records.map((r) => r.source)).toEqual(['user_request']);
+      expect(await count('events', A)).toBe(0);
+      expect(await count('events', B)).toBe(2);
+    });
+
+    it('deleting the auth user erases their data (the optional auth.users trigger)', async () => {
+      await owner().query(`insert into auth.users (id, email) values ('${A}', 'a@example.com')`);
+      await owner().query(`delete from auth.users where id = '${A}'`);
+      for (const table of ['sessions', 'events', 'factor_snapshots']) {
+        expect(await count(table, A), table).toBe(0);
+        expect(await count(table, B), table).toBeGreaterThan(0);
+      }
+      const [entry] = await service.listErasures({ userId: A });
+      expect(entry?.source).toBe('auth_user_deleted');
+      expect(entry?.counts).toMatchObject({ sessions: 1, events: 2 });
+    });
+
     it('the retention setting is the default of pruneEvents and of the scheduled job', async () => {
       const asOf = new Date(T + 30 * DAY).toISOString();
       const { rows: before } = await owner().query('select factoredui.scheduled_prune() as r');

@@ -6,6 +6,7 @@ export type { GovernanceCapability } from './governance.js';
 export type { IdentityCapability, StoreIdentity } from './identity.js';
 export type {
   ErasureRecord,
+  ErasureRequest,
   ErasureSource,
   LifecycleCapability,
   PruneResult,

@@ -91,6 +91,12 @@ export interface ErasureRecord {
   source: ErasureSource;
 }
 
+/** A pending erasure request of the signed-in user ({@link LifecycleCapability.requestErasure}). */
+export interface ErasureRequest {
+  /** When the pending request was first made (ISO 8601, the store's clock). */
+  requestedAt: string;
+}
+
 /** Result of {@link LifecycleCapability.pruneEvents}. */
 export interface PruneResult {
   /** Events with `createdAt` before this time were removed (`asOf - retentionDays`). */
@@ -104,10 +110,10 @@ export interface PruneResult {
 }
 
 /**
- * Data lifecycle (DESIGN §19), service role only: erasure and export of one user's data
- * (GDPR/CCPA erasure and access requests) and the retention of raw events. Every method
- * throws `unauthorized` for user and anonymous stores, and `invalid_input` for a malformed
- * argument. Append-only tables (events, snapshots) stay append-only for every other caller:
+ * Data lifecycle (DESIGN §19): erasure and export of one user's data (GDPR/CCPA erasure and
+ * access requests) and the retention of raw events. Every method but
+ * {@link LifecycleCapability.requestErasure} is service role only and throws `unauthorized`
+ * for user and anonymous stores; all throw `invalid_input` for a malformed argument. Append-only tables (events, snapshots) stay append-only for every other caller:
  * only these operations remove rows from them.
  */
 export interface LifecycleCapability {
@@ -147,4 +153,21 @@ export interface LifecycleCapability {
    * (a positive integer) to the store's setting: `invalid_input` when neither is set.
    */
   pruneEvents(options?: { asOf?: string; retentionDays?: number }): Promise<PruneResult>;
+
+  /**
+   * A **user store** asks for the erasure of its own user's data (the id is the store's
+   * identity, never an argument). The request is queued for the service
+   * ({@link LifecycleCapability.processErasureRequests}); a user has at most one pending
+   * request, so asking again returns the pending one unchanged. `unauthorized` for anonymous
+   * and service stores.
+   */
+  requestErasure(): Promise<ErasureRequest>;
+
+  /**
+   * Service role: erases every user with a pending request, oldest request first (at most
+   * `limit`, a positive integer), each as {@link LifecycleCapability.eraseUser} with source
+   * `user_request`, and removes the requests. Returns the audit entries, in order. Any
+   * erasure also removes a pending request of the erased user.
+   */
+  processErasureRequests(options?: { limit?: number }): Promise<ErasureRecord[]>;
 }

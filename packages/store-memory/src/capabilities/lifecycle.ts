@@ -6,6 +6,7 @@ import {
   compareFactorValues,
   createRandomId,
   type ErasureRecord,
+  type ErasureSource,
   type ExperimentCapability,
   emptyUserDataCounts,
   type FactorCapability,
@@ -100,6 +101,77 @@ export function lifecycleCapability(
 
   const toRecord = (record: ErasureRecord): ErasureRecord => structuredClone(record);
 
+  const assertLimit = (limit: unknown) => {
+    if (limit !== undefined && (!Number.isInteger(limit) || (limit as number) < 1)) {
+      throw new FactoredError(
+        'invalid_input',
+        `limit must be a positive integer, got ${JSON.stringify(limit)}.`,
+        { details: { field: 'limit' } },
+      );
+    }
+  };
+
+  /** Erases `userId` (already checked) and appends the audit entry. */
+  const erase = async (userId: string, source: ErasureSource): Promise<ErasureRecord> => {
+    // The hash is computed before the mutation (WebCrypto is async); the mutation itself is
+    // synchronous, so it is atomic for every other caller.
+    const salt = db.write('events', (t) => saltOf(t));
+    const hash = await subjectHash(salt, userId);
+    const record = db.write('events', (t) => {
+      const counts = emptyUserDataCounts();
+      const token = `erased:${createRandomId()}`;
+      for (const [id, s] of t.sessions)
+        if (s.userId === userId) {
+          t.sessions.delete(id);
+          counts.sessions++;
+        }
+      for (const [id, e] of t.events)
+        if (e.userId === userId) {
+          t.events.delete(id);
+          counts.events++;
+        }
+      for (const [id, f] of t.factors)
+        if (f.userId === userId) {
+          t.factors.delete(id);
+          counts.factors++;
+        }
+      const snapshots = t.snapshots.filter((s) => s.userId !== userId);
+      counts.factorSnapshots = t.snapshots.length - snapshots.length;
+      t.snapshots = snapshots;
+      if (t.clusters.delete(userId)) counts.clusters = 1;
+      for (const [id, a] of t.assignments)
+        if (a.userId === userId) {
+          t.assignments.delete(id);
+          counts.assignments++;
+        }
+      for (const [id, x] of t.exposures)
+        if (x.userId === userId) {
+          t.exposures.delete(id);
+          counts.exposures++;
+        }
+      for (const cohort of [...t.releasedCohorts, ...t.aggregateCohorts]) {
+        if (!namesUser(cohort, userId)) continue;
+        pseudonymize(cohort, userId, token);
+        counts.releaseCohorts++;
+      }
+      // The request (if any) is satisfied, and it names the user.
+      t.erasureRequests.delete(userId);
+      const entry: ErasureRecord = {
+        id: createRandomId(),
+        subjectHash: hash,
+        counts,
+        erasedAt: new Date(now()).toISOString(),
+        source,
+      };
+      t.erasures.push(entry);
+      return entry;
+    });
+    // Announce the other topics whose rows changed.
+    db.write('factors', () => undefined);
+    db.write('assignments', () => undefined);
+    return toRecord(record);
+  };
+
   return {
     async exportUser(userId) {
       (await getAccess()).assertService('exportUser');
@@ -128,75 +200,12 @@ export function lifecycleCapability(
     async eraseUser(userId) {
       (await getAccess()).assertService('eraseUser');
       assertLifecycleUserId(userId);
-      // The hash is computed before the mutation (WebCrypto is async); the mutation itself is
-      // synchronous, so it is atomic for every other caller.
-      const salt = db.write('events', (t) => saltOf(t));
-      const hash = await subjectHash(salt, userId);
-      const record = db.write('events', (t) => {
-        const counts = emptyUserDataCounts();
-        const token = `erased:${createRandomId()}`;
-        for (const [id, s] of t.sessions)
-          if (s.userId === userId) {
-            t.sessions.delete(id);
-            counts.sessions++;
-          }
-        for (const [id, e] of t.events)
-          if (e.userId === userId) {
-            t.events.delete(id);
-            counts.events++;
-          }
-        for (const [id, f] of t.factors)
-          if (f.userId === userId) {
-            t.factors.delete(id);
-            counts.factors++;
-          }
-        const snapshots = t.snapshots.filter((s) => s.userId !== userId);
-        counts.factorSnapshots = t.snapshots.length - snapshots.length;
-        t.snapshots = snapshots;
-        if (t.clusters.delete(userId)) counts.clusters = 1;
-        for (const [id, a] of t.assignments)
-          if (a.userId === userId) {
-            t.assignments.delete(id);
-            counts.assignments++;
-          }
-        for (const [id, x] of t.exposures)
-          if (x.userId === userId) {
-            t.exposures.delete(id);
-            counts.exposures++;
-          }
-        for (const cohort of [...t.releasedCohorts, ...t.aggregateCohorts]) {
-          if (!namesUser(cohort, userId)) continue;
-          pseudonymize(cohort, userId, token);
-          counts.releaseCohorts++;
-        }
-        const entry: ErasureRecord = {
-          id: createRandomId(),
-          subjectHash: hash,
-          counts,
-          erasedAt: new Date(now()).toISOString(),
-          source: 'service',
-        };
-        t.erasures.push(entry);
-        return entry;
-      });
-      // Announce the other topics whose rows changed.
-      db.write('factors', () => undefined);
-      db.write('assignments', () => undefined);
-      return toRecord(record);
+      return erase(userId, 'service');
     },
 
     async listErasures(query = {}) {
       (await getAccess()).assertService('listErasures');
-      if (
-        query.limit !== undefined &&
-        (!Number.isInteger(query.limit) || (query.limit as number) < 1)
-      ) {
-        throw new FactoredError(
-          'invalid_input',
-          `limit must be a positive integer, got ${JSON.stringify(query.limit)}.`,
-          { details: { field: 'limit' } },
-        );
-      }
+      assertLimit(query.limit);
       let entries = [...db.tables.erasures].reverse();
       if (query.userId !== undefined) {
         assertLifecycleUserId(query.userId);
@@ -229,6 +238,36 @@ export function lifecycleCapability(
         }
         return { cutoff, retentionDays, events, sessions };
       });
+    },
+
+    async requestErasure() {
+      const { identity } = await getAccess();
+      if (identity.role !== 'user' || identity.userId === null) {
+        throw new FactoredError(
+          'unauthorized',
+          'requestErasure: only a user store may request the erasure of its own data; the service role calls eraseUser.',
+        );
+      }
+      const userId = identity.userId;
+      const requestedAt = db.write('events', (t) => {
+        const pending = t.erasureRequests.get(userId);
+        if (pending !== undefined) return pending;
+        const at = new Date(now()).toISOString();
+        t.erasureRequests.set(userId, at);
+        return at;
+      });
+      return { requestedAt };
+    },
+
+    async processErasureRequests(options = {}) {
+      (await getAccess()).assertService('processErasureRequests');
+      assertLimit(options.limit);
+      const queued = [...db.tables.erasureRequests.entries()]
+        .sort(([a, at], [b, bt]) => compareText(at, bt) || compareText(a, b))
+        .slice(0, options.limit ?? db.tables.erasureRequests.size);
+      const records: ErasureRecord[] = [];
+      for (const [userId] of queued) records.push(await erase(userId, 'user_request'));
+      return records;
     },
   };
 }

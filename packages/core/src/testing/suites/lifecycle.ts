@@ -266,6 +266,44 @@ export function lifecycleConformance(ctx: SuiteContext): void {
       expect(await service.listErasures({ userId: 'someone-never-seen' })).toEqual([first]);
     });
 
+    it('requestErasure queues the own user only, once; processErasureRequests erases exactly the requesters', async () => {
+      const service = await ctx.service();
+      await seedPopulation(service);
+      const A = user(1);
+      const B = user(2);
+      const exportA = await service.exportUser(A);
+      const exportB = timeless(await service.exportUser(B));
+      const asA = await ctx.user(A);
+      const first = await asA.requestErasure();
+      expect(Number.isNaN(Date.parse(first.requestedAt))).toBe(false);
+      // One pending request per user: asking again changes nothing.
+      expect(await asA.requestErasure()).toEqual(first);
+      await expectCode(service.requestErasure(), 'unauthorized');
+      const anon = await ctx.harness().anon?.();
+      if (anon) await expectCode(anon.requestErasure(), 'unauthorized');
+      await expectCode(asA.processErasureRequests(), 'unauthorized');
+      await expectCode(service.processErasureRequests({ limit: 0 }), 'invalid_input');
+      // Nothing happens before the service processes the queue.
+      expect(timeless(await service.exportUser(A)).counts).toEqual(exportA.counts);
+
+      const records = await service.processErasureRequests();
+      expect(records).toHaveLength(1);
+      expect(records[0]?.source).toBe('user_request');
+      expect(records[0]?.counts).toEqual(exportA.counts);
+      expect(await service.listErasures({ userId: A })).toEqual(records);
+      expect(timeless(await service.exportUser(B))).toEqual(exportB);
+      expect(await service.processErasureRequests()).toEqual([]);
+      const tables = JSON.stringify(await ctx.harness().tables());
+      expect(tables).not.toContain(A);
+      expect(tables).not.toContain(sessionOf(1));
+
+      // A service erasure satisfies a pending request: nothing of B is left queued either.
+      await (await ctx.user(B)).requestErasure();
+      await service.eraseUser(B);
+      expect(JSON.stringify(await ctx.harness().tables())).not.toContain(B);
+      expect(await service.processErasureRequests()).toEqual([]);
+    });
+
     it('pruneEvents removes raw events older than the retention (as of a time) and keeps factors and snapshots', async () => {
       const service = await ctx.service();
       const A = user(1);

@@ -21,18 +21,48 @@ export const eraseCommand: CommandSpec = {
   name: 'erase',
   summary:
     "Erase one user's data (events, sessions, factors, snapshots, cluster, assignments, exposures) and log it without the id.",
-  positionals: USER_ARGUMENT,
+  positionals: [{ ...USER_ARGUMENT[0], required: false }],
   options: {
+    requested: {
+      type: 'boolean',
+      description:
+        'Instead of one <user>: erase every user who asked (requestErasure / request_erasure()), oldest first.',
+    },
     ...CONNECTION_OPTIONS,
     json: { type: 'boolean', description: 'Print the audit entry as JSON.' },
   },
   notes: [
     'Irreversible. Export first if the user asked for a copy:\n  factoredui export <user> > user.json && factoredui erase <user>',
     'The audit entry names the user only by a salted SHA-256 hash; `listErasures({ userId })` on a service store finds it again.',
+    'Users ask with `store.requestErasure()` (Supabase: `select factoredui.request_erasure()` as the signed-in user); schedule `factoredui erase --requested` to carry the requests out.',
     CONNECTION_NOTE,
   ],
   async run(io, args) {
-    const userId = args.positionals[0] ?? '';
+    const userId = args.positionals[0];
+    if ((userId === undefined) === !args.values.requested) {
+      throw new CliError('Give either a <user> or --requested (not both).', {
+        exitCode: 2,
+        command: 'erase',
+      });
+    }
+    if (userId === undefined) {
+      await withStore(io, args, async ({ store, describe }) => {
+        const records = await store.processErasureRequests();
+        if (args.values.json) {
+          io.stdout(`${JSON.stringify(records)}\n`);
+          return;
+        }
+        io.stdout(
+          `Erased ${records.length} user${records.length === 1 ? '' : 's'} who asked, on ${describe}.\n` +
+            records
+              .map(
+                (r) => `  ${r.id} (subject hash ${r.subjectHash}): ${describeCounts(r.counts)}\n`,
+              )
+              .join(''),
+        );
+      });
+      return;
+    }
     await withStore(io, args, async ({ store, describe }) => {
       const record = await store.eraseUser(userId);
       if (args.values.json) {
