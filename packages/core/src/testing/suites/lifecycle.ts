@@ -347,7 +347,7 @@ export function lifecycleConformance(ctx: SuiteContext): void {
         service.pruneEvents({ asOf: 'yesterday', retentionDays: 1 }),
         'invalid_input',
       );
-      // Cutoff at(1): nothing before it but event 1 ... exactly at(1) is kept.
+      // Cutoff at(1): event 1 and the old session go; the session started exactly at(1) stays.
       const asOf = new Date(T + HOUR + 10 * DAY).toISOString();
       const result = await service.pruneEvents({ asOf, retentionDays: 10 });
       expect(result).toEqual({ cutoff: at(1), retentionDays: 10, events: 1, sessions: 1 });
