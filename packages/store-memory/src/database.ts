@@ -2,6 +2,7 @@ import type {
   Assignment,
   ClusterAssignment,
   ComponentFactorAggregate,
+  ErasureRecord,
   Experiment,
   Exposure,
   FactoredEvent,
@@ -52,6 +53,12 @@ export interface MemoryTables {
   aggregateReleases: AggregateRelease[];
   /** Cohorts of the published aggregates, for the release rules. Service-only data. */
   aggregateCohorts: ReleasedAggregateCohort[];
+  /** The erasure audit log (no personal data), in append order. */
+  erasures: ErasureRecord[];
+  /** Store settings by name (the erasure salt). Service-only data. */
+  settings: Map<string, string>;
+  /** Pending erasure requests: `requestedAt` by user id. Service-only data. */
+  erasureRequests: Map<string, string>;
 }
 
 /** One release of the component aggregates. */
@@ -92,6 +99,9 @@ function emptyTables(): MemoryTables {
     releasedCohorts: [],
     aggregateReleases: [],
     aggregateCohorts: [],
+    erasures: [],
+    settings: new Map(),
+    erasureRequests: new Map(),
   };
 }
 
@@ -106,6 +116,8 @@ const MAP_TABLES = [
   'thresholds',
   'specs',
   'activeSpecs',
+  'settings',
+  'erasureRequests',
 ] as const satisfies readonly (keyof MemoryTables)[];
 const LIST_TABLES = [
   'snapshots',
@@ -114,6 +126,7 @@ const LIST_TABLES = [
   'releasedCohorts',
   'aggregateReleases',
   'aggregateCohorts',
+  'erasures',
 ] as const satisfies readonly (keyof MemoryTables)[];
 
 /** Options of {@link createMemoryDatabase}. */
@@ -261,6 +274,7 @@ export function createMemoryDatabase(options: MemoryDatabaseOptions = {}): Memor
       tables.releasedCohorts = fresh.releasedCohorts;
       tables.aggregateReleases = fresh.aggregateReleases;
       tables.aggregateCohorts = fresh.aggregateCohorts;
+      tables.erasures = fresh.erasures;
       if (saveTimer !== undefined) clearTimeout(saveTimer);
       saveTimer = undefined;
       await inFlight;

@@ -15,6 +15,7 @@ import { captureCapability } from './capabilities/capture.js';
 import { experimentsCapability } from './capabilities/experiments.js';
 import { factorsCapability } from './capabilities/factors.js';
 import { governanceCapability } from './capabilities/governance.js';
+import { lifecycleCapability } from './capabilities/lifecycle.js';
 import { specsCapability } from './capabilities/specs.js';
 import type { MemoryContext } from './context.js';
 import { createMemoryDatabase, type MemoryDatabase } from './database.js';
@@ -47,6 +48,12 @@ export interface MemoryStoreOptions {
    * `storage` under `factoredui:anonymous-id`, so it survives reloads.
    */
   userId?: string;
+  /**
+   * Retention of raw events in days, the default of `pruneEvents` (DESIGN §19): events older
+   * than this are removed when the service calls `pruneEvents()`. Default: none (pass
+   * `retentionDays` to `pruneEvents`).
+   */
+  retentionDays?: number;
 }
 
 /** A memory store: a {@link FactoredStore} plus access to its database. */
@@ -95,16 +102,24 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       return accessPromise;
     },
   };
+  const capture = captureCapability(context);
+  const factors = factorsCapability(context);
+  const experiments = experimentsCapability(context);
   return {
     database,
     async getIdentity() {
       return { ...(await context.access()).identity };
     },
-    ...captureCapability(context),
-    ...factorsCapability(context),
-    ...experimentsCapability(context),
+    ...capture,
+    ...factors,
+    ...experiments,
     ...governanceCapability(context),
     ...specsCapability(context),
+    ...lifecycleCapability(
+      context,
+      { ...capture, ...factors, ...experiments },
+      { retentionDays: options.retentionDays },
+    ),
     subscribe: (topic, listener) => database.subscribe(topic, listener),
   };
 }

@@ -5,6 +5,8 @@ import {
   assertComponentPath,
   assertFactorFilters,
   assertFactorName,
+  assertLifecycleUserId,
+  assertRetentionDays,
   assertSpecSlot,
   assertValidEvents,
   assertValidGovernanceLogEntry,
@@ -12,6 +14,8 @@ import {
   assertValidThreshold,
   type ClusterAssignment,
   type ComponentFactorAggregate,
+  type ErasureRecord,
+  type ErasureRequest,
   type Experiment,
   type ExperimentVariantSummary,
   type Exposure,
@@ -27,10 +31,12 @@ import {
   type InsertEventsResult,
   isUuid,
   normalizeTime,
+  type PruneResult,
   resolveFactorWindow,
   type Session,
   type StoredSpec,
   type StoreIdentity,
+  type UserDataExport,
   type VariantSufficientStatistics,
   validateExperimentDefinition,
 } from '@factoredui/core';
@@ -394,6 +400,51 @@ export function createSqlStore(gateway: SqlGateway): FactoredStore {
           ...a,
           computedAt: normalizeTime(a.computedAt, 'computedAt'),
         })),
+      });
+    },
+
+    // Data lifecycle ---------------------------------------------------------------------------
+    async exportUser(userId) {
+      assertLifecycleUserId(userId);
+      return call<UserDataExport>('exportUser', 'export_user', { user_id: userId });
+    },
+    async eraseUser(userId) {
+      assertLifecycleUserId(userId);
+      return call<ErasureRecord>('eraseUser', 'erase_user', { user_id: userId });
+    },
+    async listErasures(query = {}) {
+      assertObject(query, 'the erasure query');
+      if (query.userId !== undefined) assertLifecycleUserId(query.userId);
+      if (query.limit !== undefined && (!Number.isInteger(query.limit) || query.limit < 1)) {
+        throw new FactoredError(
+          'invalid_input',
+          `limit must be a positive integer, got ${JSON.stringify(query.limit)}.`,
+          { details: { field: 'limit' } },
+        );
+      }
+      return call<ErasureRecord[]>('listErasures', 'list_erasures', { query: defined(query) });
+    },
+    async pruneEvents(options = {}) {
+      assertObject(options, 'the prune options');
+      if (options.retentionDays !== undefined) assertRetentionDays(options.retentionDays);
+      return call<PruneResult>('pruneEvents', 'prune_events', {
+        options: defined({ ...options, asOf: optionalTime(options.asOf, 'asOf') }),
+      });
+    },
+    async requestErasure() {
+      return call<ErasureRequest>('requestErasure', 'request_erasure');
+    },
+    async processErasureRequests(options = {}) {
+      assertObject(options, 'the options');
+      if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) {
+        throw new FactoredError(
+          'invalid_input',
+          `limit must be a positive integer, got ${JSON.stringify(options.limit)}.`,
+          { details: { field: 'limit' } },
+        );
+      }
+      return call<ErasureRecord[]>('processErasureRequests', 'process_erasure_requests', {
+        options: defined(options),
       });
     },
   };

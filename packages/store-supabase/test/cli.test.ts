@@ -94,7 +94,18 @@ describe('factoredui CLI: help and usage errors', () => {
   it('lists the commands with --help and exits 0', async () => {
     const run = await runBuiltCli(['--help'], { cwd: work });
     expect(run.code).toBe(0);
-    for (const command of ['init', 'migrate', 'keygen', 'sign', 'publish', 'refresh', 'govern']) {
+    for (const command of [
+      'init',
+      'migrate',
+      'keygen',
+      'sign',
+      'publish',
+      'refresh',
+      'govern',
+      'export',
+      'erase',
+      'prune',
+    ]) {
       expect(run.stdout).toContain(`  ${command} `);
     }
   });
@@ -535,6 +546,129 @@ describe('factoredui publish, refresh and govern on a PGlite database (pglite://
       const log = await store.listGovernanceLog({ experimentId: experiment.id });
       expect(log.map((e) => e.verdict)).toEqual(['continue']);
     });
+  });
+});
+
+describe('factoredui export, erase and prune on a PGlite database (pglite://<dir>)', () => {
+  it('export prints the user as JSON, erase removes exactly that and logs it without the id, prune applies the retention', async () => {
+    const { dir, url } = await projectWithDatabase('db-lifecycle');
+    const userId = '00000000-0000-4000-8000-00000000e7a5';
+    const other = '00000000-0000-4000-8000-00000000b0b0';
+    await withPglite(join(dir, 'db'), async (store) => {
+      for (const [n, id] of [userId, other].entries()) {
+        const sessionId = `00000000-0000-4000-8000-00000000c5e${n}`;
+        await store.startSession({
+          id: sessionId,
+          userId: id,
+          startedAt: '2026-01-05T10:00:00.000Z',
+          metadata: { platform: 'web' },
+        });
+        await store.insertEvents(
+          ['click', 'rage_click'].map((type, i) => ({
+            id: `00000000-0000-4000-8000-0000000e1${n}0${i}`,
+            sessionId,
+            userId: id,
+            type: type as 'click',
+            path: 'shop/checkout/pay/submit',
+            payload: {},
+            createdAt: `2026-01-0${5 + i * 3}T10:00:00.000Z`,
+          })),
+        );
+      }
+      await store.snapshotFactors({ asOf: '2026-01-09T00:00:00.000Z' });
+    });
+    const exported = await runBuiltCli(['export', userId, '--database-url', url], { cwd: dir });
+    expect(exported.stderr).toBe('');
+    expect(exported.code).toBe(0);
+    const data = JSON.parse(exported.stdout);
+    expect(data).toMatchObject({ format: 'factoredui.user-export.v1', userId });
+    expect(data.counts).toMatchObject({ sessions: 1, events: 2 });
+    expect(data.events.map((e: { userId: string }) => e.userId)).toEqual([userId, userId]);
+
+    const erased = await runBuiltCli(['erase', userId, '--database-url', url, '--json'], {
+      cwd: dir,
+    });
+    expect(erased.stderr).toBe('');
+    expect(erased.code).toBe(0);
+    const record = JSON.parse(erased.stdout);
+    expect(record.counts).toEqual(data.counts);
+    expect(erased.stdout).not.toContain(userId);
+    const again = await runBuiltCli(['export', userId, '--database-url', url], { cwd: dir });
+    expect(Object.values(JSON.parse(again.stdout).counts)).toEqual(
+      Object.values(data.counts).map(() => 0),
+    );
+    await withPglite(join(dir, 'db'), async (store) => {
+      expect(await store.listErasures({ userId })).toEqual([record]);
+      expect(await store.listEvents({ userId: other })).toHaveLength(2);
+    });
+
+    // Retention: nothing configured is an error; --days as of a time prunes the older event.
+    const unset = await runBuiltCli(['prune', '--database-url', url], { cwd: dir });
+    expect(unset.code).toBe(1);
+    expect(unset.stderr).toContain('[invalid_input]');
+    expect(unset.stderr).toContain('set_retention_days');
+    const pruned = await runBuiltCli(
+      ['prune', '--days', '2', '--as-of', '2026-01-09T00:00:00Z', '--database-url', url, '--json'],
+      { cwd: dir },
+    );
+    expect(pruned.stderr).toBe('');
+    expect(pruned.code).toBe(0);
+    expect(JSON.parse(pruned.stdout)).toEqual({
+      cutoff: '2026-01-07T00:00:00.000Z',
+      retentionDays: 2,
+      events: 1,
+      sessions: 0,
+    });
+    const text = await runBuiltCli(
+      ['prune', '--days', '2', '--as-of', '2026-01-09T00:00:00Z', '--database-url', url],
+      { cwd: dir },
+    );
+    expect(text.stdout).toContain('Pruned on');
+    expect(text.stdout).toContain('0 events and 0 sessions before 2026-01-07T00:00:00.000Z');
+    await withPglite(join(dir, 'db'), async (store) => {
+      expect(await store.listEvents({ userId: other })).toHaveLength(1);
+      expect(
+        await store.getFactorHistory({ userId: other, since: '2026-01-01T00:00:00Z' }),
+      ).not.toEqual([]);
+    });
+  });
+
+  it('erase --requested erases exactly the users who asked', async () => {
+    const { dir, url } = await projectWithDatabase('db-erase-requested');
+    const asker = '00000000-0000-4000-8000-0000000a5c00';
+    const sessionId = '00000000-0000-4000-8000-0000000a5c01';
+    const db = new PGlite(join(dir, 'db'));
+    try {
+      const user = createPostgresStore(db, { as: { userId: asker } });
+      await user.startSession({
+        id: sessionId,
+        userId: asker,
+        startedAt: '2026-01-05T10:00:00.000Z',
+        metadata: { platform: 'web' },
+      });
+      await user.requestErasure();
+    } finally {
+      await db.close();
+    }
+    const run = await runBuiltCli(['erase', '--requested', '--database-url', url], { cwd: dir });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Erased 1 user who asked');
+    expect(run.stdout).toContain('1 sessions');
+    expect(run.stdout).not.toContain(asker);
+    const again = await runBuiltCli(['erase', '--requested', '--database-url', url, '--json'], {
+      cwd: dir,
+    });
+    expect(JSON.parse(again.stdout)).toEqual([]);
+  });
+
+  it('exits 2 without a user or with a bad --days, naming the problem', async () => {
+    const missing = await runBuiltCli(['erase'], { cwd: work });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('Give either a <user> or --requested');
+    const days = await runBuiltCli(['prune', '--days', '1.5'], { cwd: work });
+    expect(days.code).toBe(2);
+    expect(days.stderr).toContain('--days 1.5 must be a whole number of days');
   });
 });
 

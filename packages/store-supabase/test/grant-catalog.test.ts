@@ -99,12 +99,41 @@ const CLIENT_FUNCTIONS = [
   'whoami()',
 ];
 
-/** SECURITY DEFINER functions: each reads past row-level security and re-checks its caller. */
+/**
+ * Executable by `authenticated` but not `anon` (in catalog order): request_erasure queues the
+ * signed-in caller's own erasure (DESIGN §19).
+ */
+const CLIENT_FUNCTIONS_OF = {
+  anon: CLIENT_FUNCTIONS,
+  authenticated: [
+    ...CLIENT_FUNCTIONS.slice(0, CLIENT_FUNCTIONS.indexOf('require_service(operation text)')),
+    'request_erasure()',
+    ...CLIENT_FUNCTIONS.slice(CLIENT_FUNCTIONS.indexOf('require_service(operation text)')),
+  ],
+};
+
+/**
+ * SECURITY DEFINER functions: each reads past row-level security and re-checks its caller.
+ * Data lifecycle (DESIGN §19): erase_user and prune_events are executable by service_role only
+ * and check invoker_kind() themselves; erase_user_data is executable by no API role (only the
+ * owner's own definer functions reach it). They are the only way rows leave the append-only
+ * events and factor_snapshots tables. erase_deleted_auth_user is the auth.users trigger (no
+ * API role);
+ * process_erasure_requests is service_role only; request_erasure is executable by
+ * `authenticated` only and erases nothing: it queues the caller's own id from the JWT (one
+ * pending request per user).
+ */
 const DEFINER_FUNCTIONS = [
+  'erase_deleted_auth_user()',
+  'erase_user(user_id text)',
+  'erase_user_data(user_id text, source text)',
   'get_component_aggregates(query jsonb)',
+  'process_erasure_requests(options jsonb)',
+  'prune_events(options jsonb)',
   'record_assignment(assignment jsonb)',
   'record_exposure(exposure jsonb)',
   'released_statistics(query jsonb)',
+  'request_erasure()',
   'sufficient_statistics_k_anonymous(query jsonb)',
 ];
 
@@ -170,7 +199,7 @@ function catalogSuite(name: string, open: () => Promise<TestDatabase>): void {
             `select ${FUNCTION} as name ${IN_SCHEMA} and has_function_privilege($1, p.oid, 'execute') order by 1`,
             [role],
           ),
-        ).toEqual(CLIENT_FUNCTIONS);
+        ).toEqual(CLIENT_FUNCTIONS_OF[role]);
       });
 
       it(`${role} holds exactly the reviewed table privileges`, async () => {

@@ -1,6 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { runStoreConformanceSuite } from '@factoredui/core/testing';
 import { createSupabaseStore } from '@factoredui/store-supabase';
+import { dumpTables } from './harness/tables.js';
 import { type PostgrestServer, startPostgrestServer } from './support/postgrest.js';
 import { anonClient, serviceClient, userClient } from './support/postgrest-clients.js';
 import { createMigratedPglite, resetData } from './support/postgrest-db.js';
@@ -22,6 +23,7 @@ runStoreConformanceSuite({
       user: async (userId) => createSupabaseStore(await userClient(api, userId)),
       service: async () => createSupabaseStore(serviceClient(api), { role: 'service' }),
       anon: async () => createSupabaseStore(anonClient(api)),
+      tables: () => dumpTables(database),
       reset: () => resetData(database),
       close: async () => {
         await api.close();

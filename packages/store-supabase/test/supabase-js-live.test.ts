@@ -3,6 +3,7 @@ import { createSupabaseStore } from '@factoredui/store-supabase';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import { describeWhen } from './harness/requirements.js';
+import { dumpTables } from './harness/tables.js';
 import { testClientOptions } from './support/postgrest-clients.js';
 
 // The same contract against a REAL Supabase project, through supabase-js. It needs a
@@ -63,6 +64,7 @@ describeWhen(
         user: async (userId) => createSupabaseStore(await signedIn(userId)),
         service: async () => createSupabaseStore(admin, { role: 'service' }),
         anon: async () => createSupabaseStore(createClient(url, anonKey, testClientOptions)),
+        tables: () => dumpTables(pool),
         reset: async () => {
           const { rows } = await pool.query<{ name: string }>(
             `select quote_ident(tablename) as name from pg_tables

@@ -10,6 +10,7 @@ export {
   type RetryOptions,
   retryDelay,
 } from './backoff.js';
+export { type ClearPersistedCaptureOptions, clearPersistedCapture } from './clear.js';
 export {
   createRageClickDetector,
   createScrollReversalDetector,

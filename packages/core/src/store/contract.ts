@@ -3,6 +3,7 @@ import type { DashboardCapability, ExperimentCapability } from './experiments.js
 import type { ClusterCapability, FactorCapability } from './factors.js';
 import type { GovernanceCapability } from './governance.js';
 import type { IdentityCapability } from './identity.js';
+import type { LifecycleCapability } from './lifecycle.js';
 import type { MaintenanceCapability } from './maintenance.js';
 import type { RealtimeCapability } from './realtime.js';
 import type { SpecCapability } from './specs.js';
@@ -13,7 +14,7 @@ import type { SpecCapability } from './specs.js';
  * into an empty result. Core functions take the store as their first argument.
  *
  * Capability groups: identity, capture, factors, clusters, experiments, dashboard,
- * governance, specs, realtime (optional) and maintenance (service role).
+ * governance, specs, realtime (optional), maintenance and data lifecycle (service role).
  *
  * A store is complete when it passes `runStoreConformanceSuite` from
  * `@factoredui/core/testing` unchanged.
@@ -28,4 +29,5 @@ export interface FactoredStore
     GovernanceCapability,
     SpecCapability,
     RealtimeCapability,
-    MaintenanceCapability {}
+    MaintenanceCapability,
+    LifecycleCapability {}

@@ -11,6 +11,12 @@ export interface StoreHarness {
   service(): Promise<FactoredStore>;
   /** A store acting with no user at all, where the backend has such a role. */
   anon?(): Promise<FactoredStore>;
+  /**
+   * Every row of every table the store keeps, as stored (all columns, service-only tables
+   * included), keyed by table name. The data-lifecycle suite scans it for an erased user's id
+   * and session ids, so it must not go through the store's API.
+   */
+  tables(): Promise<Record<string, unknown>>;
   /** Removes all data; called before each test. */
   reset(): Promise<void>;
   /** Releases resources; called once after the suite. */

@@ -18,6 +18,7 @@ import { captureConformance } from './suites/capture.js';
 import { experimentsConformance } from './suites/experiments.js';
 import { factorsConformance } from './suites/factors.js';
 import { governanceConformance } from './suites/governance.js';
+import { lifecycleConformance } from './suites/lifecycle.js';
 import { limitsConformance } from './suites/limits.js';
 import { specsConformance } from './suites/specs.js';
 
@@ -45,5 +46,6 @@ export function runStoreConformanceSuite(options: ConformanceOptions): void {
     experimentsConformance(ctx);
     governanceConformance(ctx);
     specsConformance(ctx);
+    lifecycleConformance(ctx);
   });
 }

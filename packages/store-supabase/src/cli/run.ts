@@ -3,6 +3,7 @@ import { CliError, type CliIo, type CommandSpec, commandHelp, parseCommand } fro
 import { governCommand } from './commands/govern.js';
 import { initCommand } from './commands/init.js';
 import { keygenCommand } from './commands/keygen.js';
+import { eraseCommand, exportCommand, pruneCommand } from './commands/lifecycle.js';
 import { migrateCommand } from './commands/migrate.js';
 import { publishCommand } from './commands/publish.js';
 import { refreshCommand } from './commands/refresh.js';
@@ -17,13 +18,16 @@ export const COMMANDS: readonly CommandSpec[] = [
   publishCommand,
   refreshCommand,
   governCommand,
+  exportCommand,
+  eraseCommand,
+  pruneCommand,
 ];
 
 function mainHelp(): string {
   const lines = [
     'Usage: factoredui <command> [options]',
     '',
-    'FactoredUI on Supabase / PostgreSQL: migrations, spec signing and publishing, factor refresh, governance.',
+    'FactoredUI on Supabase / PostgreSQL: migrations, spec signing and publishing, factor refresh, governance, data lifecycle.',
     '',
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.summary}`),

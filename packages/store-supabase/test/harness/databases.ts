@@ -3,6 +3,7 @@ import { createPostgresStore, type PostgresConnection } from '@factoredui/store-
 import pg from 'pg';
 import { pgliteFromSnapshot } from './pglite-snapshot.js';
 import { serverTemplateName } from './server-template.js';
+import { dumpTables, type RowSource } from './tables.js';
 
 /** Every data table, emptied between tests (the factor catalog and migration log stay). */
 const DATA_TABLES = [
@@ -20,6 +21,8 @@ const DATA_TABLES = [
   'aggregate_release_cohorts',
   'events',
   'sessions',
+  'erasure_log',
+  'lifecycle_settings',
 ].map((t) => `factoredui.${t}`);
 
 /** A migrated database for one test file, with an owner connection and a teardown. */
@@ -129,6 +132,7 @@ export function harnessFor(database: TestDatabase): StoreHarness {
     user: async (userId) => createPostgresStore(database.sql, { as: { userId } }),
     service: async () => createPostgresStore(database.sql, { as: 'service' }),
     anon: async () => createPostgresStore(database.sql, { as: 'anon' }),
+    tables: () => dumpTables(database.sql as RowSource),
     reset: () => database.reset(),
     close: () => database.close(),
   };
