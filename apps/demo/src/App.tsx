@@ -1,5 +1,5 @@
 import { FactoredProvider, useCapture } from '@factoredui/react';
-import { type JSX, useEffect } from 'react';
+import { type JSX, useEffect, useSyncExternalStore } from 'react';
 import { GovernorView } from './governor/GovernorView.js';
 import type { DemoRuntime } from './lib/runtime.js';
 import { RuntimeContext } from './lib/runtime-context.js';
@@ -44,6 +44,28 @@ function ExposeCaptureForTests(): null {
   return null;
 }
 
+const alwaysSaved = () => ({ ok: true }) as const;
+const noSubscription = () => () => {};
+
+/**
+ * A visible notice while the demo's data cannot be saved in this browser (IndexedDB refused a
+ * save, e.g. over quota); it goes away when a later save works.
+ */
+function PersistenceNotice({ runtime }: { runtime: DemoRuntime }): JSX.Element | null {
+  const persistence = runtime.persistence;
+  const status = useSyncExternalStore(
+    persistence?.subscribe ?? noSubscription,
+    persistence?.current ?? alwaysSaved,
+  );
+  if (status.ok) return null;
+  return (
+    <div className="error-box" role="alert" data-testid="persistence-error">
+      <strong>Your demo data is not being saved.</strong> {status.message} Everything keeps working
+      until you reload; "Reset demo data" in the governor starts small again.
+    </div>
+  );
+}
+
 /** The demo: the shop (captured as the visitor) and the governor view (service role). */
 export function App({ runtime }: { runtime: DemoRuntime }): JSX.Element {
   const route = useRoute();
@@ -77,11 +99,12 @@ export function App({ runtime }: { runtime: DemoRuntime }): JSX.Element {
             {runtime.sinkUrl
               ? 'In-memory store · events to a sink'
               : runtime.mode === 'memory'
-                ? 'In-memory store · localStorage'
+                ? 'In-memory store · IndexedDB'
                 : 'Supabase store'}
           </span>
         </header>
         <main>
+          <PersistenceNotice runtime={runtime} />
           {runtime.warnings.map((warning) => (
             <div key={warning} className="error-box warning" role="status">
               {warning}
