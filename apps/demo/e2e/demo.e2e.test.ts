@@ -52,7 +52,9 @@ describe('the demo in Chromium', () => {
   it('clicks through to checkout, where the experiment assigns a variant', async () => {
     await page.getByTestId('product-pour-over').click();
     await page.getByRole('heading', { name: 'Pour-Over Kit' }).waitFor();
-    await page.getByTestId('buy').click();
+    await page.getByTestId('add-to-cart').click();
+    await page.getByRole('heading', { name: 'Your cart' }).waitFor();
+    await page.getByTestId('to-checkout').click();
     await page.getByRole('heading', { name: 'Checkout', exact: true }).waitFor();
     await page.waitForFunction(() => {
       const text = document.querySelector('[data-testid="variant"]')?.textContent;
@@ -98,7 +100,12 @@ describe('the demo in Chromium', () => {
     await page.getByTestId('simulate').click();
     await page.getByTestId('sim-result').waitFor();
     await page.getByTestId('log-row').first().waitFor();
-    const verdict = await page.getByTestId('log-row').first().locator('.pill').first().textContent();
+    const verdict = await page
+      .getByTestId('log-row')
+      .first()
+      .locator('.pill')
+      .first()
+      .textContent();
     expect(['conclude', 'continue', 'flag review']).toContain(verdict);
     await page
       .locator('[data-testid="aggregates"] code', { hasText: 'checkout/payment/place-order' })

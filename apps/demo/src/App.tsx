@@ -4,14 +4,25 @@ import { GovernorView } from './governor/GovernorView.js';
 import type { DemoRuntime } from './lib/runtime.js';
 import { RuntimeContext } from './lib/runtime-context.js';
 import { hrefFor, type Route, useRoute } from './router.js';
+import { Cart } from './shop/Cart.js';
 import { Catalog } from './shop/Catalog.js';
 import { Checkout } from './shop/Checkout.js';
+import { useCart } from './shop/cart.js';
 import { ProductPage } from './shop/ProductPage.js';
 
-function NavLink({ to, current, children }: { to: Route; current: Route; children: string }) {
+function NavLink({
+  to,
+  current,
+  children,
+}: {
+  to: Route;
+  current: Route;
+  children: string;
+}): JSX.Element {
   const active =
     to.name === current.name ||
-    (to.name === 'catalog' && (current.name === 'product' || current.name === 'checkout'));
+    (to.name === 'catalog' && current.name === 'product') ||
+    (to.name === 'cart' && current.name === 'checkout');
   return (
     <a href={hrefFor(to)} aria-current={active ? 'page' : undefined}>
       {children}
@@ -25,8 +36,10 @@ function Screen({ route }: { route: Route }): JSX.Element {
       return <Catalog />;
     case 'product':
       return <ProductPage id={route.id} />;
+    case 'cart':
+      return <Cart />;
     case 'checkout':
-      return <Checkout id={route.id} />;
+      return <Checkout {...(route.id ? { id: route.id } : {})} />;
     case 'governor':
       return <GovernorView />;
   }
@@ -42,6 +55,15 @@ function ExposeCaptureForTests(): null {
     (window as { factoredCapture?: typeof capture }).factoredCapture = capture;
   }, [capture]);
   return null;
+}
+
+function CartLink({ current }: { current: Route }): JSX.Element {
+  const count = useCart().reduce((sum, line) => sum + line.quantity, 0);
+  return (
+    <NavLink to={{ name: 'cart' }} current={current}>
+      {count > 0 ? `Cart (${count})` : 'Cart'}
+    </NavLink>
+  );
 }
 
 const alwaysSaved = () => ({ ok: true }) as const;
@@ -80,6 +102,14 @@ export function App({ runtime }: { runtime: DemoRuntime }): JSX.Element {
         }}
       >
         {runtime.sinkUrl ? <ExposeCaptureForTests /> : null}
+        {/* A button, not a `#content` link: the hash holds the route. */}
+        <button
+          type="button"
+          className="skip-link"
+          onClick={() => document.getElementById('content')?.focus()}
+        >
+          Skip to content
+        </button>
         <header className="topbar">
           <a className="brand" href={hrefFor({ name: 'catalog' })}>
             <span className="brand-mark" aria-hidden="true">
@@ -91,6 +121,7 @@ export function App({ runtime }: { runtime: DemoRuntime }): JSX.Element {
             <NavLink to={{ name: 'catalog' }} current={route}>
               Shop
             </NavLink>
+            <CartLink current={route} />
             <NavLink to={{ name: 'governor' }} current={route}>
               Governor
             </NavLink>
@@ -103,7 +134,7 @@ export function App({ runtime }: { runtime: DemoRuntime }): JSX.Element {
                 : 'Supabase store'}
           </span>
         </header>
-        <main>
+        <main id="content" tabIndex={-1}>
           <PersistenceNotice runtime={runtime} />
           {runtime.warnings.map((warning) => (
             <div key={warning} className="error-box warning" role="status">

@@ -3,6 +3,7 @@ import { useExperimentDashboard, useExperimentResults } from '@factoredui/react'
 import type { JSX } from 'react';
 import { GOVERNANCE_OPTIONS } from '../lib/config.js';
 import { interval, level, num, percent, pValue, signed } from './format.js';
+import { ScrollRegion } from './ScrollRegion.js';
 
 function liftClass(c: FactorComparison): string {
   if (c.outcome === 'improvement') return 'lift-good';
@@ -16,7 +17,7 @@ function Results({ experimentId }: { experimentId: string }): JSX.Element {
   if (isLoading || !data) return <p className="empty">Loading results…</p>;
   const rows = data.factors.flatMap((f) => f.comparisons.map((c) => ({ f, c })));
   return (
-    <div className="table-wrap">
+    <ScrollRegion label="Lifts over control">
       <table data-testid="lifts">
         <thead>
           <tr>
@@ -100,7 +101,7 @@ function Results({ experimentId }: { experimentId: string }): JSX.Element {
           : 'not tested yet'}
         .
       </p>
-    </div>
+    </ScrollRegion>
   );
 }
 

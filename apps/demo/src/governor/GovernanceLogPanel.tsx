@@ -2,6 +2,7 @@ import type { GovernanceLogEntry } from '@factoredui/core';
 import { useRecentGovernanceLog } from '@factoredui/react';
 import type { JSX } from 'react';
 import { interval, level, percent, pValue, signed, time } from './format.js';
+import { ScrollRegion } from './ScrollRegion.js';
 
 /** The headline of a logged reason: its text up to the first colon ("Clear winner"). */
 function headline(reason: string): string {
@@ -71,7 +72,7 @@ export function GovernanceLogPanel(): JSX.Element {
         <p className="empty">No verdicts yet. Simulate traffic to run a governance sweep.</p>
       ) : null}
       {data && data.length > 0 ? (
-        <div className="table-wrap">
+        <ScrollRegion label="Governance log entries">
           <table data-testid="governance-log">
             <thead>
               <tr>
@@ -98,7 +99,7 @@ export function GovernanceLogPanel(): JSX.Element {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       ) : null}
     </section>
   );

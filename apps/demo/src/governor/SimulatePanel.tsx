@@ -101,7 +101,15 @@ export function SimulatePanel(): JSX.Element {
           <button
             type="button"
             className="btn btn-ghost"
-            onClick={() => runtime.reset()}
+            onClick={() => {
+              // Erasing every visitor, verdict and the signing key cannot be undone: ask first.
+              if (
+                window.confirm(
+                  'Erase all demo data (visitors, events, factors, verdicts, the cart and the signing key) and reload?',
+                )
+              )
+                void runtime.reset();
+            }}
             disabled={running}
           >
             Reset demo data
