@@ -11,13 +11,14 @@ import { APP_DIR, launchBrowser, startPreview } from '../e2e/browser.js';
 const OUT = join(APP_DIR, 'docs');
 
 const { server, url } = await startPreview();
-const browser = await launchBrowser();
-browser.context.setDefaultTimeout(300_000);
 try {
   for (const [label, width] of [
     ['desktop', 1280],
     ['360', 360],
   ] as const) {
+    // A fresh profile per width: the governor's simulation concludes the experiment.
+    const browser = await launchBrowser();
+    browser.context.setDefaultTimeout(300_000);
     const page = await browser.context.newPage();
     await page.setViewportSize({ width, height: width === 360 ? 780 : 900 });
     const shot = (screen: string) =>
@@ -42,11 +43,10 @@ try {
     await page.getByTestId('log-row').first().waitFor();
     await page.getByTestId('aggregates').waitFor();
     await shot('governor');
-    await page.close();
+    await browser.close();
     console.info(`screenshots at ${width} px written to ${OUT}`);
   }
 } finally {
-  await browser.close();
   await server.close();
 }
 
