@@ -1,8 +1,9 @@
 import { FactoredProvider, useCapture } from '@factoredui/react';
-import { type JSX, useEffect, useSyncExternalStore } from 'react';
+import { type JSX, useEffect } from 'react';
 import { GovernorView } from './governor/GovernorView.js';
 import type { DemoRuntime } from './lib/runtime.js';
 import { RuntimeContext } from './lib/runtime-context.js';
+import { PersistenceNotice } from './PersistenceNotice.js';
 import { hrefFor, type Route, useRoute } from './router.js';
 import { Cart } from './shop/Cart.js';
 import { Catalog } from './shop/Catalog.js';
@@ -66,28 +67,6 @@ function CartLink({ current }: { current: Route }): JSX.Element {
   );
 }
 
-const alwaysSaved = () => ({ ok: true }) as const;
-const noSubscription = () => () => {};
-
-/**
- * A visible notice while the demo's data cannot be saved in this browser (IndexedDB refused a
- * save, e.g. over quota); it goes away when a later save works.
- */
-function PersistenceNotice({ runtime }: { runtime: DemoRuntime }): JSX.Element | null {
-  const persistence = runtime.persistence;
-  const status = useSyncExternalStore(
-    persistence?.subscribe ?? noSubscription,
-    persistence?.current ?? alwaysSaved,
-  );
-  if (status.ok) return null;
-  return (
-    <div className="error-box" role="alert" data-testid="persistence-error">
-      <strong>Your demo data is not being saved.</strong> {status.message} Everything keeps working
-      until you reload; "Reset demo data" in the governor starts small again.
-    </div>
-  );
-}
-
 /** The demo: the shop (captured as the visitor) and the governor view (service role). */
 export function App({ runtime }: { runtime: DemoRuntime }): JSX.Element {
   const route = useRoute();
@@ -135,7 +114,7 @@ export function App({ runtime }: { runtime: DemoRuntime }): JSX.Element {
           </span>
         </header>
         <main id="content" tabIndex={-1}>
-          <PersistenceNotice runtime={runtime} />
+          <PersistenceNotice persistence={runtime.persistence} />
           {runtime.warnings.map((warning) => (
             <div key={warning} className="error-box warning" role="status">
               {warning}
