@@ -52,7 +52,9 @@ describe('the demo in Chromium', () => {
   it('clicks through to checkout, where the experiment assigns a variant', async () => {
     await page.getByTestId('product-pour-over').click();
     await page.getByRole('heading', { name: 'Pour-Over Kit' }).waitFor();
-    await page.getByTestId('buy').click();
+    await page.getByTestId('add-to-cart').click();
+    await page.getByRole('heading', { name: 'Your cart' }).waitFor();
+    await page.getByTestId('to-checkout').click();
     await page.getByRole('heading', { name: 'Checkout', exact: true }).waitFor();
     await page.waitForFunction(() => {
       const text = document.querySelector('[data-testid="variant"]')?.textContent;
@@ -98,7 +100,12 @@ describe('the demo in Chromium', () => {
     await page.getByTestId('simulate').click();
     await page.getByTestId('sim-result').waitFor();
     await page.getByTestId('log-row').first().waitFor();
-    const verdict = await page.getByTestId('log-row').first().locator('.pill').textContent();
+    const verdict = await page
+      .getByTestId('log-row')
+      .first()
+      .locator('.pill')
+      .first()
+      .textContent();
     expect(['conclude', 'continue', 'flag review']).toContain(verdict);
     await page
       .locator('[data-testid="aggregates"] code', { hasText: 'checkout/payment/place-order' })
@@ -106,6 +113,18 @@ describe('the demo in Chromium', () => {
       .waitFor();
     const lifts = await page.getByTestId('lifts').first().locator('tbody tr').count();
     expect(lifts).toBeGreaterThanOrEqual(3);
+    // Bonferroni over the 3 comparisons: every interval is labelled with its own level,
+    // 1 − 0.05/3 = 98.3%, in the table and in the log's reason rows alike.
+    const levels = await page.getByTestId('interval-level').allTextContents();
+    expect(levels).toEqual(Array(lifts).fill('98.3% CI'));
+    expect(await page.getByTestId('lifts').first().textContent()).not.toContain('95% CI');
+    const reasonRows = await page
+      .getByTestId('log-row')
+      .first()
+      .getByTestId('reason-row')
+      .allTextContents();
+    expect(reasonRows).toHaveLength(3);
+    for (const row of reasonRows) expect(row).toMatch(/lift [+−]?[\d.]+ .*98\.3% CI .* … .*, p /);
     const assigned = await page
       .getByTestId('variants')
       .first()

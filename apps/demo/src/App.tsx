@@ -3,15 +3,27 @@ import { type JSX, useEffect } from 'react';
 import { GovernorView } from './governor/GovernorView.js';
 import type { DemoRuntime } from './lib/runtime.js';
 import { RuntimeContext } from './lib/runtime-context.js';
+import { PersistenceNotice } from './PersistenceNotice.js';
 import { hrefFor, type Route, useRoute } from './router.js';
+import { Cart } from './shop/Cart.js';
 import { Catalog } from './shop/Catalog.js';
 import { Checkout } from './shop/Checkout.js';
+import { useCart } from './shop/cart.js';
 import { ProductPage } from './shop/ProductPage.js';
 
-function NavLink({ to, current, children }: { to: Route; current: Route; children: string }) {
+function NavLink({
+  to,
+  current,
+  children,
+}: {
+  to: Route;
+  current: Route;
+  children: string;
+}): JSX.Element {
   const active =
     to.name === current.name ||
-    (to.name === 'catalog' && (current.name === 'product' || current.name === 'checkout'));
+    (to.name === 'catalog' && current.name === 'product') ||
+    (to.name === 'cart' && current.name === 'checkout');
   return (
     <a href={hrefFor(to)} aria-current={active ? 'page' : undefined}>
       {children}
@@ -25,8 +37,10 @@ function Screen({ route }: { route: Route }): JSX.Element {
       return <Catalog />;
     case 'product':
       return <ProductPage id={route.id} />;
+    case 'cart':
+      return <Cart />;
     case 'checkout':
-      return <Checkout id={route.id} />;
+      return <Checkout {...(route.id ? { id: route.id } : {})} />;
     case 'governor':
       return <GovernorView />;
   }
@@ -44,6 +58,15 @@ function ExposeCaptureForTests(): null {
   return null;
 }
 
+function CartLink({ current }: { current: Route }): JSX.Element {
+  const count = useCart().reduce((sum, line) => sum + line.quantity, 0);
+  return (
+    <NavLink to={{ name: 'cart' }} current={current}>
+      {count > 0 ? `Cart (${count})` : 'Cart'}
+    </NavLink>
+  );
+}
+
 /** The demo: the shop (captured as the visitor) and the governor view (service role). */
 export function App({ runtime }: { runtime: DemoRuntime }): JSX.Element {
   const route = useRoute();
@@ -58,6 +81,14 @@ export function App({ runtime }: { runtime: DemoRuntime }): JSX.Element {
         }}
       >
         {runtime.sinkUrl ? <ExposeCaptureForTests /> : null}
+        {/* A button, not a `#content` link: the hash holds the route. */}
+        <button
+          type="button"
+          className="skip-link"
+          onClick={() => document.getElementById('content')?.focus()}
+        >
+          Skip to content
+        </button>
         <header className="topbar">
           <a className="brand" href={hrefFor({ name: 'catalog' })}>
             <span className="brand-mark" aria-hidden="true">
@@ -69,6 +100,7 @@ export function App({ runtime }: { runtime: DemoRuntime }): JSX.Element {
             <NavLink to={{ name: 'catalog' }} current={route}>
               Shop
             </NavLink>
+            <CartLink current={route} />
             <NavLink to={{ name: 'governor' }} current={route}>
               Governor
             </NavLink>
@@ -77,11 +109,12 @@ export function App({ runtime }: { runtime: DemoRuntime }): JSX.Element {
             {runtime.sinkUrl
               ? 'In-memory store · events to a sink'
               : runtime.mode === 'memory'
-                ? 'In-memory store · localStorage'
+                ? 'In-memory store · IndexedDB'
                 : 'Supabase store'}
           </span>
         </header>
-        <main>
+        <main id="content" tabIndex={-1}>
+          <PersistenceNotice persistence={runtime.persistence} />
           {runtime.warnings.map((warning) => (
             <div key={warning} className="error-box warning" role="status">
               {warning}

@@ -4,14 +4,16 @@ import { useSyncExternalStore } from 'react';
 export type Route =
   | { name: 'catalog' }
   | { name: 'product'; id: string }
-  | { name: 'checkout'; id: string }
+  | { name: 'cart' }
+  | { name: 'checkout'; id?: string }
   | { name: 'governor' };
 
-/** Parses `#/product/aurora-lamp` and friends. */
+/** Parses `#/product/aurora-lamp`, `#/cart`, `#/checkout` (the cart's items) and friends. */
 export function parseRoute(hash: string): Route {
   const [, first, second] = hash.replace(/^#/, '').split('/');
   if (first === 'product' && second) return { name: 'product', id: second };
-  if (first === 'checkout' && second) return { name: 'checkout', id: second };
+  if (first === 'cart') return { name: 'cart' };
+  if (first === 'checkout') return second ? { name: 'checkout', id: second } : { name: 'checkout' };
   if (first === 'governor') return { name: 'governor' };
   return { name: 'catalog' };
 }
@@ -23,8 +25,10 @@ export function hrefFor(route: Route): string {
       return '#/';
     case 'product':
       return `#/product/${route.id}`;
+    case 'cart':
+      return '#/cart';
     case 'checkout':
-      return `#/checkout/${route.id}`;
+      return route.id ? `#/checkout/${route.id}` : '#/checkout';
     case 'governor':
       return '#/governor';
   }

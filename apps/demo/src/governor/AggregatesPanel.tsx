@@ -7,6 +7,7 @@ import {
 import { useComponentFactors } from '@factoredui/react';
 import { type JSX, useState } from 'react';
 import { num } from './format.js';
+import { ScrollRegion } from './ScrollRegion.js';
 
 /** The factors shown as columns: the alarm and diagnostic tiers (structural ones on demand). */
 const BEHAVIORAL = FACTOR_CATALOG.filter((f) => f.tier !== 'structural').map((f) => f.name);
@@ -69,7 +70,7 @@ export function AggregatesPanel(): JSX.Element {
         <p className="empty">No factors yet. Simulate traffic, which also refreshes factors.</p>
       ) : null}
       {paths.length > 0 ? (
-        <div className="table-wrap">
+        <ScrollRegion label="Factor aggregates per component">
           <table className="matrix" data-testid="aggregates">
             <thead>
               <tr>
@@ -114,7 +115,7 @@ export function AggregatesPanel(): JSX.Element {
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       ) : null}
     </section>
   );

@@ -2,7 +2,8 @@ import type { ExperimentVariantSummary, FactorComparison } from '@factoredui/cor
 import { useExperimentDashboard, useExperimentResults } from '@factoredui/react';
 import type { JSX } from 'react';
 import { GOVERNANCE_OPTIONS } from '../lib/config.js';
-import { num, percent, pValue, signed } from './format.js';
+import { interval, level, num, percent, pValue, signed } from './format.js';
+import { ScrollRegion } from './ScrollRegion.js';
 
 function liftClass(c: FactorComparison): string {
   if (c.outcome === 'improvement') return 'lift-good';
@@ -16,7 +17,7 @@ function Results({ experimentId }: { experimentId: string }): JSX.Element {
   if (isLoading || !data) return <p className="empty">Loading results…</p>;
   const rows = data.factors.flatMap((f) => f.comparisons.map((c) => ({ f, c })));
   return (
-    <div className="table-wrap">
+    <ScrollRegion label="Lifts over control">
       <table data-testid="lifts">
         <thead>
           <tr>
@@ -26,8 +27,8 @@ function Results({ experimentId }: { experimentId: string }): JSX.Element {
             <th className="num">Control</th>
             <th className="num">Variant</th>
             <th className="num">Lift</th>
-            <th className="num">
-              {Math.round((data.settings.alpha > 0 ? 1 - data.settings.alpha : 0.95) * 100)}% CI
+            <th className="num" title="Each row's interval is at its own confidence level">
+              Interval (level)
             </th>
             <th className="num">p</th>
             <th>Outcome</th>
@@ -60,15 +61,26 @@ function Results({ experimentId }: { experimentId: string }): JSX.Element {
                   {signed(c.effect)}
                   <div className="muted small">{percent(c.relativeLift)}</div>
                 </td>
-                <td className="num nowrap">
-                  {c.ci ? `${signed(c.ci[0])} … ${signed(c.ci[1])}` : '—'}
+                <td className="num nowrap" data-testid="interval">
+                  {interval(c.ci)}
+                  {c.ci ? (
+                    <div className="muted small" data-testid="interval-level">
+                      {level(c.confidenceLevel)} CI
+                    </div>
+                  ) : null}
                 </td>
                 <td className="num">{pValue(c.pValue)}</td>
                 <td>
                   <span className={`pill pill-outcome-${c.outcome}`}>
                     {c.outcome.replace('_', ' ')}
                   </span>
-                  {c.passesThreshold ? <div className="muted small">passes threshold</div> : null}
+                  {c.passesThreshold ? (
+                    <div className="muted small">
+                      {c.significant
+                        ? 'beyond threshold'
+                        : 'estimate beyond threshold, not significant'}
+                    </div>
+                  ) : null}
                 </td>
               </tr>
             ))
@@ -79,14 +91,17 @@ function Results({ experimentId }: { experimentId: string }): JSX.Element {
         {data.settings.inference === 'sequential'
           ? 'Always-valid (sequential) intervals'
           : 'Fixed-horizon intervals'}
-        , CUPED {data.settings.cuped ? 'on' : 'off'}, {data.settings.multipleComparisons}{' '}
-        correction. SRM{' '}
+        , CUPED {data.settings.cuped ? 'on' : 'off'}.{' '}
+        {data.settings.multipleComparisons === 'bonferroni' && rows.length > 1
+          ? `Bonferroni over ${rows.length} comparisons: each is tested at α = ${num(data.settings.alpha)}/${rows.length}, so its interval is at ${level(1 - data.settings.alpha / rows.length)}.`
+          : `Each comparison is tested at α = ${num(data.settings.alpha)}.`}{' '}
+        SRM{' '}
         {data.srm.tested
           ? `p = ${pValue(data.srm.pValue)}${data.srm.flagged ? ' — flagged' : ''}`
           : 'not tested yet'}
         .
       </p>
-    </div>
+    </ScrollRegion>
   );
 }
 

@@ -1,16 +1,13 @@
 import { isFactoredError } from '@factoredui/core';
 import { type JSX, useState } from 'react';
 import { useRuntime } from '../lib/runtime-context.js';
-import {
-  type SimulationProgress,
-  type SimulationResult,
-  simulateTraffic,
-} from '../lib/simulate.js';
+import type { SimulationProgress, SimulationResult } from '../lib/simulate.js';
 
 const PHASES: Record<SimulationProgress['phase'], string> = {
   visitors: 'Visitors shopping',
   factors: 'Refreshing factors and snapshots',
   governance: 'Running the governance sweep',
+  saving: 'Saving in this browser',
   done: 'Done',
 };
 
@@ -22,16 +19,16 @@ export function SimulatePanel(): JSX.Element {
   const [result, setResult] = useState<SimulationResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const running = progress !== null && progress.phase !== 'done';
-  const { service, storeFor } = runtime;
-  const unavailable = !service || !storeFor;
+  const { simulate } = runtime;
+  const unavailable = !simulate;
 
   const run = async () => {
-    if (!service || !storeFor) return;
+    if (!simulate) return;
     setError(null);
     setResult(null);
     setProgress({ phase: 'visitors', done: 0, total: users });
     try {
-      const outcome = await simulateTraffic({ users, service, storeFor, onProgress: setProgress });
+      const outcome = await simulate(users, setProgress);
       setResult(outcome);
     } catch (caught) {
       setError(isFactoredError(caught) ? `${caught.code}: ${caught.message}` : String(caught));
@@ -45,8 +42,10 @@ export function SimulatePanel(): JSX.Element {
       : progress.phase === 'factors'
         ? 0.9
         : progress.phase === 'governance'
-          ? 0.96
-          : 1
+          ? 0.94
+          : progress.phase === 'saving'
+            ? 0.97
+            : 1
     : 0;
 
   return (
@@ -102,7 +101,15 @@ export function SimulatePanel(): JSX.Element {
           <button
             type="button"
             className="btn btn-ghost"
-            onClick={() => runtime.reset()}
+            onClick={() => {
+              // Erasing every visitor, verdict and the signing key cannot be undone: ask first.
+              if (
+                window.confirm(
+                  'Erase all demo data (visitors, events, factors, verdicts, the cart and the signing key) and reload?',
+                )
+              )
+                void runtime.reset();
+            }}
             disabled={running}
           >
             Reset demo data

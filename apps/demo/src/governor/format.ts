@@ -38,3 +38,23 @@ export function time(iso: string): string {
 export function tierOf(factor: FactorName): string {
   return FACTOR_CATALOG.find((f) => f.name === factor)?.tier ?? '';
 }
+
+/**
+ * A confidence level as a percentage, to one decimal (more when needed to stay below 100%),
+ * rounded down so the label never claims more confidence than the interval has: `0.95` →
+ * `95%`, `1 − 0.05/3` → `98.3%` (Bonferroni over three comparisons), `0.9999` → `99.9%`.
+ */
+export function level(confidence: number): string {
+  if (!Number.isFinite(confidence) || confidence <= 0 || confidence >= 1) return '—';
+  for (let digits = 1; ; digits++) {
+    const scale = 10 ** digits;
+    // The epsilon keeps 97.5 (stored as 97.4999…) at 97.5.
+    const shown = Math.floor(confidence * 100 * scale + 1e-6) / scale;
+    if (shown < 100 || digits >= 6) return `${shown}%`;
+  }
+}
+
+/** An interval `[lo, hi]` as `−0.12 … +0.3`, signed like the lifts. */
+export function interval(ci: readonly [number, number] | null | undefined): string {
+  return ci ? `${signed(ci[0])} … ${signed(ci[1])}` : '—';
+}

@@ -12,6 +12,8 @@ export const PATHS = {
   product: 'shop/product',
   productDetails: 'shop/product/details',
   addToCart: 'shop/product/details/add-to-cart',
+  cart: 'shop/cart',
+  cartCheckout: 'shop/cart/checkout',
   checkout: 'checkout/payment',
   shippingForm: 'checkout/payment/shipping-form',
   placeOrder: 'checkout/payment/place-order',

@@ -6,22 +6,21 @@ import {
   type Experiment,
   type FactoredStore,
   generateEd25519Keypair,
+  getEd25519PublicKey,
+  hashSpec,
   isFactoredError,
-  type KVStorage,
   nextSpecVersion,
   publishSpec,
   type SpecVerifier,
   type StoredSpec,
   startExperiment,
 } from '@factoredui/core';
-import {
-  createMemoryDatabase,
-  createMemoryStore,
-  type MemoryDatabase,
-} from '@factoredui/store-memory';
+import { connectDemoDatabase } from '../data/client.js';
+import type { PersistenceStatus } from '../data/protocol.js';
 import { EXPERIMENT, EXPERIMENT_NAME, PROMO_SLOT, PROMO_SPEC, THRESHOLDS } from './config.js';
+import { type SimulationProgress, type SimulationResult, simulateTraffic } from './simulate.js';
 import { sinkUrlFromLocation, withEventSink } from './sink.js';
-import { clearDemoKeys } from './storage.js';
+import { clearDemoKeys, LEGACY_DATABASE_KEY, SIGNING_KEY } from './storage.js';
 
 /** Where the demo keeps its data. */
 export type DemoMode = 'memory' | 'supabase';
@@ -33,8 +32,6 @@ export interface DemoRuntime {
   store: FactoredStore;
   /** A service-role store (definitions, maintenance, governance), or null when unavailable. */
   service: FactoredStore | null;
-  /** A store acting as `userId`, for simulated visitors; null when the mode cannot make one. */
-  storeFor: ((userId: string) => FactoredStore) | null;
   /** The verifier trusting the key generated at this start-up. */
   verifier: SpecVerifier;
   /** The key id of that key. */
@@ -45,8 +42,21 @@ export interface DemoRuntime {
   experiment: Experiment | null;
   /** Problems of the start-up (shown in the app, never swallowed). */
   warnings: string[];
-  /** Local persistence, in memory mode. */
-  storage: KVStorage | null;
+  /**
+   * Runs the traffic simulation (memory mode: in the database worker, off the main thread);
+   * null when the mode cannot simulate.
+   */
+  simulate:
+    | ((
+        users: number,
+        onProgress: (progress: SimulationProgress) => void,
+      ) => Promise<SimulationResult>)
+    | null;
+  /** Saving to this browser (memory mode), or null when nothing is saved locally. */
+  persistence: {
+    current(): PersistenceStatus;
+    subscribe(listener: (status: PersistenceStatus) => void): () => void;
+  } | null;
   /** The event sink capture writes to (`?sink=<url>`, memory mode), or null. */
   sinkUrl: string | null;
   /** Erases every demo record and reloads the page. */
@@ -88,18 +98,61 @@ async function ensureExperiment(service: FactoredStore): Promise<Experiment> {
   return experiment;
 }
 
+interface DemoKey {
+  keyId: string;
+  privateKey: string;
+  publicKey: string;
+}
+
 /**
- * Signs the promo spec with a key generated now and publishes it; the returned verifier trusts
- * only that key, so the client verifies what was published with the real Ed25519 verifier.
+ * The demo's signing key, generated once per browser and kept in `localStorage`, so a reload
+ * verifies the spec it published before instead of signing a new version with a new key.
  */
-async function publishPromo(service: FactoredStore | null, warnings: string[]) {
+async function demoSigningKey(storage: Storage | null): Promise<DemoKey> {
+  const raw = storage?.getItem(SIGNING_KEY);
+  if (raw) {
+    try {
+      const saved = JSON.parse(raw) as Partial<DemoKey>;
+      if (
+        typeof saved.keyId === 'string' &&
+        typeof saved.privateKey === 'string' &&
+        typeof saved.publicKey === 'string' &&
+        getEd25519PublicKey(saved.privateKey) === saved.publicKey
+      )
+        return saved as DemoKey;
+    } catch {
+      // A damaged key is replaced below.
+    }
+  }
   const keypair = await generateEd25519Keypair();
-  const keyId = `demo-${new Date().toISOString().slice(0, 19)}`;
-  const verifier = createEd25519Verifier({ [keyId]: keypair.publicKey });
+  const key = { keyId: `demo-${new Date().toISOString().slice(0, 19)}`, ...keypair };
+  storage?.setItem(SIGNING_KEY, JSON.stringify(key));
+  return key;
+}
+
+/**
+ * Publishes the promo spec signed with the browser's demo key, unless the active version
+ * already is that spec signed by that key (a reload publishes nothing new). The returned
+ * verifier trusts only that key, so the client verifies with the real Ed25519 verifier.
+ */
+async function publishPromo(
+  service: FactoredStore | null,
+  storage: Storage | null,
+  warnings: string[],
+) {
+  const key = await demoSigningKey(storage);
+  const verifier = createEd25519Verifier({ [key.keyId]: key.publicKey });
   let promo: StoredSpec | null = null;
   if (service) {
     try {
-      const signer = createEd25519Signer({ privateKey: keypair.privateKey, keyId });
+      const active = await service.getActiveSpec(PROMO_SLOT);
+      if (
+        active &&
+        active.envelope.key_id === key.keyId &&
+        active.envelope.spec_hash === hashSpec(PROMO_SPEC)
+      )
+        return { verifier, keyId: key.keyId, promo: active };
+      const signer = createEd25519Signer({ privateKey: key.privateKey, keyId: key.keyId });
       // The version is signed too: one above what this (persisted) store already holds.
       const version = await nextSpecVersion(service, PROMO_SLOT);
       const envelope = await signer.sign(PROMO_SPEC, { ...PROMO_SLOT, version });
@@ -110,46 +163,69 @@ async function publishPromo(service: FactoredStore | null, warnings: string[]) {
   } else {
     warnings.push('No service role: the promo spec was not published; the baseline is shown.');
   }
-  return { verifier, keyId, promo };
+  return { verifier, keyId: key.keyId, promo };
 }
+
+/** The visitor's anonymous id, kept in `localStorage` (the key store-memory uses). */
+function anonymousUserId(storage: Storage): string {
+  const saved = storage.getItem(ANONYMOUS_ID);
+  if (saved) return saved;
+  const id = createRandomId();
+  storage.setItem(ANONYMOUS_ID, id);
+  return id;
+}
+
+const ANONYMOUS_ID = 'factoredui:anonymous-id';
 
 async function createMemoryRuntime(): Promise<DemoRuntime> {
   const warnings: string[] = [];
   const storage = window.localStorage;
-  // The store batches its whole-database saves (persistDelayMs) and reports a full quota
-  // instead of throwing; the demo keeps running in memory then.
-  const database: MemoryDatabase = createMemoryDatabase({
-    storage,
-    storageKey: 'factoredui:demo-db',
-    persistDelayMs: 400,
-    onPersistError: (error) =>
-      console.warn(
-        `Could not persist the demo database (${describe(error)}). The demo keeps running in memory; use "Reset demo data" to start small again.`,
-      ),
+  // Earlier versions kept the whole database in localStorage, whose ~5 MB quota a simulation
+  // outgrows; it lives in IndexedDB now, in the database worker.
+  storage.removeItem(LEGACY_DATABASE_KEY);
+  const database = connectDemoDatabase(
+    new Worker(new URL('../data/database.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'factoredui-demo-database',
+    }),
+  );
+  const report = await database.ready;
+  if (report.problem)
+    warnings.push(`The demo data is not saved in this browser: ${report.problem}`);
+  if (window.sessionStorage.getItem(RESET_FLAG)) {
+    window.sessionStorage.removeItem(RESET_FLAG);
+    await database.clear();
+  }
+  // Pending changes are saved within a second; a page being hidden saves them at once.
+  window.addEventListener('pagehide', () => {
+    database.flush().catch(() => {});
   });
   const sinkUrl = sinkUrlFromLocation(window.location);
-  const memoryStore = createMemoryStore({ database, storage });
+  const memoryStore = database.store({ role: 'user', userId: anonymousUserId(storage) });
   // `?sink=<url>`: capture writes go to a shared HTTP event sink (see sink.ts).
   const store = sinkUrl ? withEventSink(memoryStore, sinkUrl) : memoryStore;
-  const service = createMemoryStore({ database, role: 'service' });
+  const service = database.store({ role: 'service' });
   let experiment: Experiment | null = null;
   try {
     experiment = await ensureExperiment(service);
   } catch (error) {
     warnings.push(`Setting up the experiment failed: ${describe(error)}`);
   }
-  const { verifier, keyId, promo } = await publishPromo(service, warnings);
+  const { verifier, keyId, promo } = await publishPromo(service, storage, warnings);
   return {
     mode: 'memory',
     store,
     service,
-    storeFor: (userId) => createMemoryStore({ database, userId }),
     verifier,
     keyId,
     promo,
     experiment,
     warnings,
-    storage,
+    simulate: (users, onProgress) => database.simulate({ users }, onProgress),
+    persistence: {
+      current: () => database.persistence(),
+      subscribe: (listener) => database.onPersistence(listener),
+    },
     sinkUrl,
     async reset() {
       window.sessionStorage.setItem(RESET_FLAG, '1');
@@ -195,19 +271,22 @@ async function createSupabaseRuntime(url: string, anonKey: string): Promise<Demo
   } catch (error) {
     warnings.push(`The experiment is not available: ${describe(error)}`);
   }
-  const { verifier, keyId, promo } = await publishPromo(service, warnings);
+  const { verifier, keyId, promo } = await publishPromo(service, window.localStorage, warnings);
   return {
     mode: 'supabase',
     store,
     service,
-    // Simulated visitors are written through the service role with an explicit user id.
-    storeFor: service ? () => service : null,
     verifier,
     keyId,
     promo,
     experiment,
     warnings,
-    storage: null,
+    // Simulated visitors are written through the service role with an explicit user id.
+    simulate: service
+      ? (users, onProgress) =>
+          simulateTraffic({ users, service, storeFor: () => service, onProgress })
+      : null,
+    persistence: null,
     sinkUrl: null,
     async reset() {
       warnings.push('Reset is not available on Supabase: truncate the factoredui tables instead.');
@@ -217,10 +296,7 @@ async function createSupabaseRuntime(url: string, anonKey: string): Promise<Demo
 
 /** Builds the runtime: Supabase when configured, else the in-memory store. */
 export async function createDemoRuntime(): Promise<DemoRuntime> {
-  if (window.sessionStorage.getItem(RESET_FLAG)) {
-    window.sessionStorage.removeItem(RESET_FLAG);
-    clearDemoKeys(window.localStorage);
-  }
+  if (window.sessionStorage.getItem(RESET_FLAG)) clearDemoKeys(window.localStorage);
   const url = import.meta.env.VITE_SUPABASE_URL;
   const anonKey = import.meta.env.VITE_SUPABASE_ANON_KEY;
   if (url && anonKey) return createSupabaseRuntime(url, anonKey);

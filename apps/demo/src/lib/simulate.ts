@@ -32,11 +32,18 @@ export interface SimulationOptions {
   now?: () => number;
   /** Progress, after every visitor and at each phase. */
   onProgress?: (progress: SimulationProgress) => void;
+  /**
+   * Awaited after every visitor, to let other work run (the demo's worker answers the page's
+   * reads there). Default: nothing.
+   */
+  pause?: () => Promise<void>;
+  /** Awaited after the governance sweep, in the `saving` phase (persist the data). */
+  save?: () => Promise<void>;
 }
 
 /** Where a simulation is. */
 export interface SimulationProgress {
-  phase: 'visitors' | 'factors' | 'governance' | 'done';
+  phase: 'visitors' | 'factors' | 'governance' | 'saving' | 'done';
   done: number;
   total: number;
 }
@@ -220,6 +227,7 @@ export async function simulateTraffic(options: SimulationOptions): Promise<Simul
     concurrency = 10,
     now = Date.now,
     onProgress = () => {},
+    pause = async () => {},
   } = options;
   const random = createSeededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 31));
   const base = now();
@@ -293,6 +301,7 @@ export async function simulateTraffic(options: SimulationOptions): Promise<Simul
     while (next < users) {
       next += 1;
       await simulateOne();
+      await pause();
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, users) }, worker));
@@ -304,6 +313,10 @@ export async function simulateTraffic(options: SimulationOptions): Promise<Simul
 
   onProgress({ phase: 'governance', done, total: users });
   const sweep = await runGovernanceSweep(service, { ...GOVERNANCE_OPTIONS, at: now() });
+  if (options.save) {
+    onProgress({ phase: 'saving', done, total: users });
+    await options.save();
+  }
   onProgress({ phase: 'done', done, total: users });
   return { users, events, assigned, completed, factorValues: refreshed.values, sweep };
 }

@@ -1,9 +1,10 @@
 import { Component, Element, Flow, Page, useCapture, useFlag } from '@factoredui/react';
-import { type FormEvent, type JSX, useState } from 'react';
+import { type FormEvent, type JSX, useRef, useState } from 'react';
 import { EXPERIMENT_NAME, PATHS } from '../lib/config.js';
 import { hrefFor } from '../router.js';
 import { CaptureInspector } from './CaptureInspector.js';
-import { findProduct, formatPrice, type Product } from './catalog-data.js';
+import { type CartLine, cart, useCart } from './cart.js';
+import { findProduct, formatPrice } from './catalog-data.js';
 import { useScreen } from './useScreen.js';
 
 type Fields = { name: string; email: string; card: string };
@@ -19,7 +20,7 @@ function validate(fields: Fields): Partial<Record<keyof Fields, string>> {
 
 const SHIPPING = 500;
 
-function Success({ product, variant }: { product: Product; variant: string }): JSX.Element {
+function Success({ names, variant }: { names: string; variant: string }): JSX.Element {
   useScreen(PATHS.success, 'Order placed');
   return (
     <Flow name="checkout">
@@ -30,7 +31,8 @@ function Success({ product, variant }: { product: Product; variant: string }): J
           </div>
           <h2>Order placed</h2>
           <p>
-            Your {product.name} is on its way. You saw the <strong>{variant}</strong> button.
+            Your {names} {names.includes(' and ') ? 'are' : 'is'} on its way. You saw the{' '}
+            <strong>{variant}</strong> button.
           </p>
           <p className="toolbar center">
             <a className="btn" href={hrefFor({ name: 'catalog' })}>
@@ -82,9 +84,17 @@ function PromoCode(): JSX.Element {
   );
 }
 
-/** Checkout: a form, the order summary, and the experiment's submit button. */
-export function Checkout({ id }: { id: string }): JSX.Element {
-  const product = findProduct(id);
+const FIELD_ORDER: (keyof Fields)[] = ['name', 'email', 'card'];
+
+/**
+ * Checkout of the cart (or, for `#/checkout/<id>` links with an empty cart, of that product):
+ * a form, the order summary, and the experiment's submit button.
+ */
+export function Checkout({ id }: { id?: string }): JSX.Element {
+  const cartLines = useCart();
+  const [ordered, setOrdered] = useState<CartLine[] | null>(null);
+  const lines: CartLine[] =
+    ordered ?? (cartLines.length > 0 ? cartLines : id ? [{ productId: id, quantity: 1 }] : []);
   useScreen(PATHS.checkout, 'Checkout');
   const capture = useCapture();
   const flag = useFlag(EXPERIMENT_NAME);
@@ -95,14 +105,33 @@ export function Checkout({ id }: { id: string }): JSX.Element {
   const [errors, setErrors] = useState<Partial<Record<keyof Fields, string>>>({});
   const [placing, setPlacing] = useState(false);
   const [placed, setPlaced] = useState(false);
+  const [announcement, setAnnouncement] = useState('');
+  const form = useRef<HTMLFormElement>(null);
+  const names = lines.map((line) => findProduct(line.productId).name).join(' and ');
+  const subtotal = lines.reduce(
+    (sum, line) => sum + findProduct(line.productId).priceCents * line.quantity,
+    0,
+  );
 
-  if (placed) return <Success product={product} variant={variant} />;
+  if (placed) return <Success names={names} variant={variant} />;
+  if (lines.length === 0)
+    return (
+      <div className="card panel">
+        <h1>Checkout</h1>
+        <p className="empty">Your cart is empty.</p>
+        <a className="btn" href={hrefFor({ name: 'catalog' })}>
+          Browse products
+        </a>
+      </div>
+    );
 
   const complete = () => {
     setPlacing(true);
     capture.track('submit', PATHS.shippingForm);
     // completion_rate of the experiment's path counts sessions with this navigation.
     capture.track('navigation', PATHS.placeOrder, { action: 'complete', variant });
+    setOrdered(lines);
+    cart.clear();
     setTimeout(() => setPlaced(true), 450);
   };
 
@@ -112,7 +141,15 @@ export function Checkout({ id }: { id: string }): JSX.Element {
     if (express) return complete();
     const problems = validate(fields);
     setErrors(problems);
-    if (Object.keys(problems).length > 0) {
+    const invalid = FIELD_ORDER.filter((name) => problems[name]);
+    if (invalid.length > 0) {
+      // Focus the first invalid field and announce what is wrong (a polite live region).
+      form.current?.querySelector<HTMLInputElement>(`#f-${invalid[0]}`)?.focus();
+      const message = `${invalid.length} ${invalid.length === 1 ? 'field needs' : 'fields need'} attention: ${invalid
+        .map((name) => problems[name])
+        .join(' ')}`;
+      // The same words twice would not be announced again: vary them invisibly.
+      setAnnouncement((previous) => (previous === message ? `${message}\u00a0` : message));
       capture.track('error', PATHS.submit, {
         kind: 'validation',
         fields: Object.keys(problems).join(','),
@@ -151,7 +188,7 @@ export function Checkout({ id }: { id: string }): JSX.Element {
     <Flow name="checkout">
       <Page name="payment">
         <p>
-          <a href={hrefFor({ name: 'product', id: product.id })}>← Back to {product.name}</a>
+          <a href={hrefFor({ name: 'cart' })}>← Back to the cart</a>
         </p>
         <h1>Checkout</h1>
         <p className="lede">
@@ -160,7 +197,10 @@ export function Checkout({ id }: { id: string }): JSX.Element {
             {flag.isLoading ? 'loading…' : variant}
           </span>
         </p>
-        <form className="checkout" onSubmit={onSubmit} noValidate>
+        <p className="sr-only" aria-live="polite" data-testid="announcer">
+          {announcement}
+        </p>
+        <form className="checkout" onSubmit={onSubmit} noValidate ref={form}>
           <div className="card panel">
             <Component name="shipping-form">
               <h2>{express ? 'Express checkout' : 'Payment details'}</h2>
@@ -202,17 +242,25 @@ export function Checkout({ id }: { id: string }): JSX.Element {
           <div className="side">
             <div className="card panel">
               <h2>Order summary</h2>
-              <div className="summary-line">
-                <span>{product.name}</span>
-                <span>{formatPrice(product.priceCents)}</span>
-              </div>
+              {lines.map((line) => {
+                const product = findProduct(line.productId);
+                return (
+                  <div className="summary-line" key={line.productId}>
+                    <span>
+                      {product.name}
+                      {line.quantity > 1 ? ` × ${line.quantity}` : ''}
+                    </span>
+                    <span>{formatPrice(product.priceCents * line.quantity)}</span>
+                  </div>
+                );
+              })}
               <div className="summary-line">
                 <span>Shipping</span>
                 <span>{formatPrice(SHIPPING)}</span>
               </div>
               <div className="summary-line total">
                 <span>Total</span>
-                <span>{formatPrice(product.priceCents + SHIPPING)}</span>
+                <span>{formatPrice(subtotal + SHIPPING)}</span>
               </div>
               <PromoCode />
             </div>

@@ -2,11 +2,12 @@ import { Component, Element, Flow, Page } from '@factoredui/react';
 import type { JSX } from 'react';
 import { PATHS } from '../lib/config.js';
 import { hrefFor } from '../router.js';
+import { cart } from './cart.js';
 import { findProduct, formatPrice } from './catalog-data.js';
 import { ProductArt } from './ProductArt.js';
 import { useScreen } from './useScreen.js';
 
-/** One product, with a buy button leading to checkout. */
+/** One product, with an add-to-cart button leading to the cart. */
 export function ProductPage({ id }: { id: string }): JSX.Element {
   const product = findProduct(id);
   useScreen(PATHS.product, product.name);
@@ -29,13 +30,17 @@ export function ProductPage({ id }: { id: string }): JSX.Element {
                 <li>Carbon-neutral delivery</li>
               </ul>
               <Element name="add-to-cart">
-                <a
+                <button
+                  type="button"
                   className="btn btn-primary btn-wide"
-                  href={hrefFor({ name: 'checkout', id: product.id })}
-                  data-testid="buy"
+                  data-testid="add-to-cart"
+                  onClick={() => {
+                    cart.add(product.id);
+                    window.location.hash = hrefFor({ name: 'cart' });
+                  }}
                 >
-                  Buy now
-                </a>
+                  Add to cart
+                </button>
               </Element>
             </div>
           </article>

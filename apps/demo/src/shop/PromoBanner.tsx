@@ -18,7 +18,7 @@ const registry = createComponentRegistry({
     text: '#111827',
     muted: '#6b7280',
     border: '#e5e7eb',
-    success: '#059669',
+    success: '#047857',
   },
   radius: { sm: 8, md: 10, lg: 14 },
   fontFamily:
