@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export type { ReactCapture } from './capture.js';
+export { useOptionalCapture } from './context.js';
 export { type UseFlagResult, useFlag } from './flag.js';
 export {
   type QueryResult,
@@ -31,7 +32,10 @@ export {
   Page,
   type PathLevel,
   type PathProps,
+  type PathScope,
+  PathScopeProvider,
   useComponentPath,
+  usePathScope,
 } from './path.js';
 export {
   FactoredProvider,
