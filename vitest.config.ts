@@ -19,6 +19,7 @@ const sourceAliases = [
     replacement: pkg('store-supabase/src/migrate.ts'),
   },
   { find: /^@factoredui\/store-supabase$/, replacement: pkg('store-supabase/src/index.ts') },
+  { find: /^@factoredui\/react\/spec$/, replacement: pkg('react/src/spec/index.ts') },
   { find: /^@factoredui\/react$/, replacement: pkg('react/src/index.ts') },
   { find: /^@factoredui\/sdui-react$/, replacement: pkg('sdui-react/src/index.ts') },
   { find: /^@factoredui\/react-native$/, replacement: pkg('react-native/src/index.ts') },

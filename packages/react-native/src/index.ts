@@ -6,6 +6,24 @@
  *
  * @packageDocumentation
  */
+
+// The spec hooks and the shared types, so a native app needs no React DOM package.
+export {
+  type UseSourceDataResult,
+  type UseSpecOptions,
+  type UseSpecResult,
+  useSourceData,
+  useSpec,
+} from '@factoredui/react';
+export {
+  defaultTheme,
+  resolveTheme,
+  type SpecComponent,
+  type SpecComponentProps,
+  type SpecRenderIssue,
+  type Theme,
+  type ThemeTokens,
+} from '@factoredui/react/spec';
 export {
   createReactNativeAdapter,
   type GlobalErrorUtils,
@@ -24,3 +42,21 @@ export {
   Page,
 } from './path.js';
 export { FactoredProvider, type FactoredProviderProps, Provider } from './provider.js';
+export { defaultNativeIcons, type NativeIconSet } from './sdui/primitives.js';
+export {
+  createComponentRegistry,
+  type NativeComponentRegistry,
+  type NativeComponentRegistryOptions,
+} from './sdui/registry.js';
+export {
+  type NativeRenderContext,
+  type NativeSpecViewProps,
+  renderSpec,
+  SpecView,
+} from './sdui/render.js';
+export {
+  createNativeSpecVerifier,
+  type NativeHashFunction,
+  type NativeHashFunctions,
+  type NativeSpecVerifierOptions,
+} from './verify.js';

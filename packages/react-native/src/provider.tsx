@@ -4,7 +4,7 @@ import {
   FactoredProvider as DomFactoredProvider,
 } from '@factoredui/react';
 import { type JSX, useEffect, useState } from 'react';
-import { AppState, Dimensions } from 'react-native';
+import { AppState, Dimensions, Platform } from 'react-native';
 import { createReactNativeAdapter, type ReactNativeAdapter } from './adapter.js';
 import { createVisibilityHub, NativeAdapterContext, VisibilityContext } from './context.js';
 
@@ -62,7 +62,7 @@ export function FactoredProvider(props: FactoredProviderProps): JSX.Element {
         <DomFactoredProvider
           {...rest}
           adapter={adapter}
-          platform={props.platform ?? adapter?.platform}
+          platform={props.platform ?? adapter?.platform ?? Platform.OS}
         >
           {children}
         </DomFactoredProvider>

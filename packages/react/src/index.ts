@@ -43,3 +43,5 @@ export {
   Provider,
   type ProviderCaptureOptions,
 } from './provider.js';
+export { type UseSourceDataResult, useSourceData } from './use-source-data.js';
+export { type UseSpecOptions, type UseSpecResult, useSpec } from './use-spec.js';
