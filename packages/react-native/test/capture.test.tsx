@@ -5,6 +5,7 @@ import {
   Element,
   FactoredProvider,
   Flow,
+  type GlobalErrorUtils,
 } from '@factoredui/react-native';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react-native';
 import { Text } from 'react-native';
@@ -300,6 +301,33 @@ describe('global errors', () => {
     expect(sent.map((event) => event.type)).toEqual(['navigation', 'error']);
     expect(sent[1]!.payload).toMatchObject({ fatal: true, message: 'out of memory' });
     await capture.stopCapture();
+  });
+});
+
+describe('lifecycle', () => {
+  it('one capture per adapter; stopping leaves a handler installed by someone else in place', async () => {
+    const { reached } = __installErrorUtils();
+    const { user } = createStores();
+    const adapter = createReactNativeAdapter({ storage: null });
+    // Crashed captures of earlier tests never stopped: count from here.
+    const listenersBefore = __listenerCounts().appState;
+    const capture = initCapture({ store: user, adapter });
+    expect(adapter.started).toBe(true);
+    expect(__listenerCounts().appState).toBe(listenersBefore + 1);
+    expect(() => adapter.start(() => {}, { currentPath: () => null })).toThrowError(
+      expect.objectContaining({ code: 'conflict' }),
+    );
+    // A crash reporter installed after capture started (it chains to ours).
+    const utils = (globalThis as unknown as { ErrorUtils: GlobalErrorUtils }).ErrorUtils;
+    const ours = utils.getGlobalHandler();
+    const reporter = (error: unknown, fatal?: boolean) => ours(error, fatal);
+    utils.setGlobalHandler(reporter);
+    await capture.stopCapture();
+    expect(adapter.started).toBe(false);
+    expect(utils.getGlobalHandler()).toBe(reporter);
+    expect(__listenerCounts().appState).toBe(listenersBefore);
+    __reportUncaught(new Error('late'), false);
+    expect(reached).toHaveLength(1);
   });
 });
 
