@@ -19,9 +19,36 @@ const sourceAliases = [
     replacement: pkg('store-supabase/src/migrate.ts'),
   },
   { find: /^@factoredui\/store-supabase$/, replacement: pkg('store-supabase/src/index.ts') },
+  { find: /^@factoredui\/react\/spec$/, replacement: pkg('react/src/spec/index.ts') },
   { find: /^@factoredui\/react$/, replacement: pkg('react/src/index.ts') },
   { find: /^@factoredui\/sdui-react$/, replacement: pkg('sdui-react/src/index.ts') },
+  { find: /^@factoredui\/react-native$/, replacement: pkg('react-native/src/index.ts') },
 ];
+
+/**
+ * @factoredui/react-native's tests: `react-native` resolves to the package's test double
+ * (packages/react-native/test/react-native), because the real module is Flow source for Metro
+ * and native modules, which Node cannot load; `@testing-library/react-native` renders on
+ * `test-renderer` against it. See packages/react-native/README.md ("Testing").
+ */
+function reactNativeProject(): TestProjectInlineConfiguration {
+  return {
+    extends: true,
+    resolve: {
+      alias: [
+        { find: /^react-native$/, replacement: pkg('react-native/test/react-native/index.tsx') },
+      ],
+    },
+    test: {
+      name: 'react-native',
+      include: ['packages/react-native/{src,test}/**/*.test.{ts,tsx}'],
+      // The testing library is CommonJS loaded by Node: its `require('react-native')` is
+      // pointed at the same test double by this setup file.
+      setupFiles: [pkg('react-native/test/setup.ts')],
+      env: { RNTL_SKIP_AUTO_DETECT_FAKE_TIMERS: 'true' },
+    },
+  };
+}
 
 /**
  * The React 18 leg of the matrix: the React packages' tests again, with `react` and `react-dom`
@@ -89,9 +116,11 @@ export default defineConfig({
         test: {
           name: 'default',
           include: ['packages/*/{src,test}/**/*.test.{ts,tsx}', 'apps/*/src/**/*.test.{ts,tsx}'],
+          exclude: ['**/node_modules/**', '**/dist/**', '**/e2e/**', 'packages/react-native/**'],
         },
       },
       react18Project(),
+      reactNativeProject(),
     ],
   },
 });

@@ -94,6 +94,26 @@ const entries: Entry[] = [
     note: 'whole package (renderer + 20-primitive registry); core, react bindings and React external',
   },
   {
+    label: '@factoredui/react/spec',
+    pkg: '@factoredui/react/spec',
+    imports: '*',
+    external: ['@factoredui/core', ...react],
+    budgetKb: 3,
+    kind: 'budget',
+    note: 'the SDUI renderer shared by sdui-react and react-native (moved out of sdui-react); core and React external',
+  },
+  {
+    label: '@factoredui/react-native',
+    pkg: '@factoredui/react-native',
+    imports: '*',
+    external: ['@factoredui/core', '@factoredui/react', 'react-native', ...react],
+    // 11.9 kB at its introduction, of which about 4 kB is @noble/hashes' SHA-256 + SHA-512
+    // (Hermes has no WebCrypto; see the package README, "Spec verification on Hermes").
+    budgetKb: 13,
+    kind: 'budget',
+    note: 'whole package (adapter, path views, 20 native primitives, Hermes hashes); core, react bindings and shared renderer, React and React Native external',
+  },
+  {
     label: '@growthbook/growthbook — GrowthBook client',
     pkg: '@growthbook/growthbook',
     imports: ['GrowthBook'],
@@ -209,7 +229,7 @@ function packageVersion(pkg: string): string {
 /** The package's folder, resolved from the workspace root like a consumer would. */
 function packageDir(pkg: string): string {
   if (pkg.startsWith('@factoredui/'))
-    return join(root, 'packages', pkg.slice('@factoredui/'.length));
+    return join(root, 'packages', pkg.slice('@factoredui/'.length).split('/')[0]!);
   // Peers: resolve the package.json through the root's node_modules.
   let dir = requireFromRoot.resolve(pkg);
   while (!existsSync(join(dir, 'package.json')) || !isPackageRoot(dir, pkg)) {
@@ -256,10 +276,18 @@ function workspacePackages(external: string[], from: 'dist' | 'src'): Plugin {
   return {
     name: 'factoredui-workspace',
     setup(b) {
-      b.onResolve({ filter: /^@factoredui\/[^/]+$/ }, (args) => {
-        if (external.includes(args.path)) return { path: args.path, external: true };
-        if (from === 'src') return { path: join(packageDir(args.path), 'src', 'index.ts') };
-        const dist = join(packageDir(args.path), 'dist', 'index.js');
+      // `@factoredui/<name>` and its subpath entries (`@factoredui/react/spec` → dist/spec.js).
+      b.onResolve({ filter: /^@factoredui\/[^/]+(\/[^/]+)?$/ }, (args) => {
+        const [, name, sub] = /^(@factoredui\/[^/]+)(?:\/([^/]+))?$/.exec(args.path)!;
+        if (external.includes(args.path) || external.includes(name!))
+          return { path: args.path, external: true };
+        if (from === 'src')
+          return {
+            path: sub
+              ? join(packageDir(args.path), 'src', sub, 'index.ts')
+              : join(packageDir(args.path), 'src', 'index.ts'),
+          };
+        const dist = join(packageDir(args.path), 'dist', `${sub ?? 'index'}.js`);
         if (!existsSync(dist))
           throw new Error(
             `${args.path} is not built: run \`pnpm build\` (or \`pnpm size\`) first.`,
@@ -453,6 +481,13 @@ function report(results: Measured[]): string {
     '  makes a targeted flag decision cost 1.1-1.6x an untargeted one instead of 5-11x (flags bench).',
     '  About 0.6 kB minified (0.3 kB gzipped) after sharing the metadata reader with `readMetadataField`;',
     '  measured 16.42 kB.',
+    '- **The shared SDUI renderer (issue 23).** The renderer-agnostic part of `@factoredui/sdui-react`',
+    '  moved to `@factoredui/react/spec` (budget 3 kB) so `@factoredui/react-native` renders specs with',
+    '  the same code; `useSpec` and `useSourceData` moved to `@factoredui/react`. Measured at the move:',
+    '  sdui-react 9.35 -> 7.08 kB, react/spec 2.08 kB, react 3.23 -> 3.91 kB: a DOM app with SDUI',
+    '  carries 12.58 kB of these before and 13.07 kB after (+0.5 kB: the host interface, and two',
+    '  entries compressed apart). No budget grew. `@factoredui/react-native` gets 13 kB (11.88 kB, about',
+    "  4 kB of it `@noble/hashes`' SHA-256 and SHA-512 for Hermes, which has no WebCrypto).",
   );
   return `${lines.join('\n')}\n`;
 }

@@ -11,6 +11,8 @@
  *   3. TypeScript: `tsc --noEmit` of a consumer file using the main APIs, with
  *      `moduleResolution` `node16` (ESM and CJS files) and `bundler`;
  *   4. the `factoredui` binary: `factoredui --help` exits 0.
+ * `@factoredui/react-native` is loaded with `react-native` mapped to a stand-in (Node cannot
+ * load the real module: Flow source for Metro) and type-checked against the real types.
  *
  * Needs built packages (`pnpm build`) and the npm registry for the third-party dependencies.
  * Usage: `node scripts/smoke-consumer.mjs [--keep]` (`--keep` leaves the temp project).
@@ -105,6 +107,9 @@ try {
           ...deps,
           react: reactRange,
           'react-dom': reactRange,
+          // @factoredui/react-native's peer, for its types (Node cannot load the real module).
+          'react-native': readJson(join(packagesDir, 'react-native', 'package.json'))
+            .devDependencies['react-native'],
         },
         devDependencies: {
           '@types/react': readJson(join(packagesDir, 'react', 'package.json')).devDependencies[
@@ -197,6 +202,74 @@ assert.match(html, /data-factored-component="smoke"/);
   run(process.execPath, ['cjs.cjs'], { cwd: app });
   log('CJS require and round trip ok');
 
+  // 3b. @factoredui/react-native: `react-native` itself is Flow source for Metro that Node cannot
+  // load, so these runs map it to a small stand-in (ESM: a resolve hook; CJS: a require hook).
+  writeFileSync(
+    join(app, 'react-native-stub.cjs'),
+    `// Named exports one by one, so Node's ESM loader sees them (cjs-module-lexer).
+const events = { addEventListener: () => ({ remove() {} }) };
+exports.AppState = { currentState: 'active', ...events };
+exports.Dimensions = { get: () => ({ width: 390, height: 844, scale: 3, fontScale: 1 }), ...events };
+exports.Platform = { OS: 'ios', Version: '17.4', select: (o) => o.ios ?? o.default };
+exports.View = 'View';
+exports.Text = 'Text';
+exports.TextInput = 'TextInput';
+exports.Image = 'Image';
+exports.ScrollView = 'RCTScrollView';
+exports.Switch = 'RCTSwitch';
+exports.Modal = 'Modal';
+exports.Pressable = 'View';
+exports.StyleSheet = { create: (s) => s, flatten: (s) => s };
+`,
+  );
+  writeFileSync(
+    join(app, 'react-native-stub-hook.cjs'),
+    `const Module = require('node:module');
+const stub = require.resolve('./react-native-stub.cjs');
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  return request === 'react-native' ? stub : resolve.call(this, request, ...rest);
+};
+`,
+  );
+  writeFileSync(
+    join(app, 'react-native-stub-hook.mjs'),
+    `import { register } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent(\`
+export async function resolve(specifier, context, next) {
+  if (specifier === 'react-native') return { url: ${JSON.stringify(`file://${join(app, 'react-native-stub.cjs')}`)}, shortCircuit: true, format: 'commonjs' };
+  return next(specifier, context);
+}\`));
+`,
+  );
+  const rnChecks = (load) => `
+const core = ${load('@factoredui/core')};
+const rn = ${load('@factoredui/react-native')};
+const assert = ${load('node:assert/strict')};
+for (const key of ['createReactNativeAdapter', 'FactoredProvider', 'Flow', 'Page', 'Component', 'Element', 'createComponentRegistry', 'renderSpec', 'SpecView', 'createNativeSpecVerifier', 'useSpec']) {
+  assert.equal(typeof rn[key], 'function', '@factoredui/react-native exports ' + key);
+}
+const adapter = rn.createReactNativeAdapter({ storage: null });
+assert.equal(adapter.platform, 'ios');
+assert.equal(Object.keys(rn.createComponentRegistry().components).length, 20);
+const keys = await core.generateEd25519Keypair();
+const spec = { spec_version: 1, renderer_min: 1, root: { id: 'root', type: 'text', props: { content: 'Hi' } } };
+const envelope = await core.createEd25519Signer({ privateKey: keys.privateKey, keyId: 'k1' }).sign(spec, { name: 'smoke', platform: 'ios', version: 1 });
+const verdict = await rn.createNativeSpecVerifier({ k1: keys.publicKey }).verify(envelope);
+assert.equal(verdict.ok, true, JSON.stringify(verdict));
+`;
+  writeFileSync(
+    join(app, 'rn-esm.mjs'),
+    `${rnChecks((name) => `await import('${name}')`)}\nconsole.log('rn esm ok');\n`,
+  );
+  writeFileSync(
+    join(app, 'rn-cjs.cjs'),
+    `(async () => {\n${rnChecks((name) => `require('${name}')`)}\nconsole.log('rn cjs ok');\n})().catch((error) => { console.error(error); process.exit(1); });\n`,
+  );
+  run(process.execPath, ['--import', './react-native-stub-hook.mjs', 'rn-esm.mjs'], { cwd: app });
+  run(process.execPath, ['-r', './react-native-stub-hook.cjs', 'rn-cjs.cjs'], { cwd: app });
+  log('@factoredui/react-native ESM import and CJS require ok (react-native stand-in)');
+
   // 4. TypeScript types, as consumers compile them.
   const consumerTs = `
 import {
@@ -263,11 +336,57 @@ export const app: ReactElement = createElement(FactoredProvider, { store, captur
       files: ['consumer.ts'],
     }),
   );
+  // React Native apps compile without the DOM and Node libraries (react-native declares its
+  // own globals, which conflict with both) and with skipLibCheck, as React Native's own
+  // TypeScript config does: its declarations do not pass a full check.
+  writeFileSync(
+    join(app, 'consumer-rn.ts'),
+    `import { createMemoryStore } from '@factoredui/store-memory';
+import * as native from '@factoredui/react-native';
+import { createElement, type ReactElement } from 'react';
+
+const store = createMemoryStore({ userId: 'u1' });
+export const adapter: native.ReactNativeAdapter = native.createReactNativeAdapter({
+  storage: { getItem: async () => null, setItem: async () => {}, removeItem: async () => {} },
+});
+export const registry: native.NativeComponentRegistry = native.createComponentRegistry({
+  colors: { primary: '#0b7a5b' },
+});
+export const verifier = native.createNativeSpecVerifier({ k1: '00'.repeat(32) });
+export const app: ReactElement = createElement(
+  native.FactoredProvider,
+  { store, adapter },
+  createElement(native.Component, { name: 'hero', testID: 'hero' }),
+);
+`,
+  );
+  for (const [name, module, moduleResolution] of [
+    ['tsconfig.rn-node16.json', 'node16', 'node16'],
+    ['tsconfig.rn-bundler.json', 'esnext', 'bundler'],
+  ]) {
+    writeFileSync(
+      join(app, name),
+      JSON.stringify({
+        compilerOptions: {
+          ...compilerOptions,
+          lib: ['es2022'],
+          types: [],
+          skipLibCheck: true,
+          module,
+          moduleResolution,
+        },
+        files: ['consumer-rn.ts'],
+      }),
+    );
+  }
   const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
   run(process.execPath, [tsc, '-p', 'tsconfig.node16.json'], { cwd: app });
   log('tsc --noEmit with moduleResolution node16 (ESM + CJS files) ok');
   run(process.execPath, [tsc, '-p', 'tsconfig.bundler.json'], { cwd: app });
   log('tsc --noEmit with moduleResolution bundler ok');
+  run(process.execPath, [tsc, '-p', 'tsconfig.rn-node16.json'], { cwd: app });
+  run(process.execPath, [tsc, '-p', 'tsconfig.rn-bundler.json'], { cwd: app });
+  log('tsc --noEmit of a React Native consumer (node16 and bundler) ok');
 
   // 5. The binary.
   const bin = join(app, 'node_modules', '.bin', 'factoredui');

@@ -4,6 +4,6 @@ import { packageBuild } from '../../tsup.base';
 // Components frameworks (Next.js App Router), which may then import it from server files.
 // Rollup's tree-shaking pass would strip the directive; esbuild's own bundling keeps it.
 export default packageBuild(
-  { index: 'src/index.ts' },
+  { index: 'src/index.ts', spec: 'src/spec/index.ts' },
   { banner: { js: "'use client';" }, treeshake: false, splitting: false },
 );

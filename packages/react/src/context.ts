@@ -6,7 +6,7 @@ import {
   type QueryCache,
 } from '@factoredui/core';
 import { createContext, useContext } from 'react';
-import type { CaptureBridge } from './capture.js';
+import type { CaptureBridge, ReactCapture } from './capture.js';
 
 /** What {@link FactoredProvider} shares with the tree. */
 export interface FactoredContextValue {
@@ -40,5 +40,14 @@ export function useFactoredContext(hook: string): FactoredContextValue {
 
 /** The provider's capture bridge, or `null` outside a provider (path components still render). */
 export function useCaptureBridge(): CaptureBridge | null {
+  return useContext(FactoredContext)?.capture ?? null;
+}
+
+/**
+ * The capture of the nearest `<FactoredProvider>`, or `null` outside one. For components that
+ * also render without a provider (platform path components); inside an app, prefer
+ * `useCapture()`, which says when the provider is missing.
+ */
+export function useOptionalCapture(): ReactCapture | null {
   return useContext(FactoredContext)?.capture ?? null;
 }

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export type { ReactCapture } from './capture.js';
+export { useOptionalCapture } from './context.js';
 export { type UseFlagResult, useFlag } from './flag.js';
 export {
   type QueryResult,
@@ -31,7 +32,10 @@ export {
   Page,
   type PathLevel,
   type PathProps,
+  type PathScope,
+  PathScopeProvider,
   useComponentPath,
+  usePathScope,
 } from './path.js';
 export {
   FactoredProvider,
@@ -39,3 +43,5 @@ export {
   Provider,
   type ProviderCaptureOptions,
 } from './provider.js';
+export { type UseSourceDataResult, useSourceData } from './use-source-data.js';
+export { type UseSpecOptions, type UseSpecResult, useSpec } from './use-spec.js';

@@ -64,8 +64,24 @@ const CONTENTS = { display: 'contents' } as const;
 
 const tag = (level: PathLevel) => `${level[0]!.toUpperCase()}${level.slice(1)}`;
 
-function usePathLevel(level: PathLevel, props: PathProps): JSX.Element {
-  const { name, children, impression = true, as = 'div' } = props;
+/**
+ * One level of the path context, as {@link usePathScope} computes it: the full path at this
+ * level and what {@link PathScopeProvider} hands to the levels below.
+ */
+export interface PathScope {
+  /** The component path at this level, e.g. `checkout/review/payment-form`. */
+  readonly path: ComponentPath;
+  /** The segment of each level (opaque: pass it to {@link PathScopeProvider}). */
+  readonly segments: PathSegments;
+}
+
+/**
+ * The path scope of a level named `name` under the current path context, for platform
+ * bindings that render their own wrappers (`@factoredui/react-native`'s native path components
+ * use it, so native and DOM paths follow one rule). Throws `invalid_input` for a bad name.
+ * Render the children inside {@link PathScopeProvider} with the result.
+ */
+export function usePathScope(level: PathLevel, name: string): PathScope {
   if (typeof name !== 'string' || name.trim() === '' || name.includes('/')) {
     throw new FactoredError(
       'invalid_input',
@@ -77,18 +93,29 @@ function usePathLevel(level: PathLevel, props: PathProps): JSX.Element {
   // Same rule as `resolveComponentPath` on the DOM, so context and capture always agree: a
   // level keeps only the outer levels of its parent (a Page inside a Component drops the
   // component; an Element inside an Element replaces it).
-  const segments = useMemo(() => {
+  return useMemo(() => {
     const next: Partial<Record<PathLevel, string>> = {};
     for (const outer of PATH_LEVELS) {
       if (outer === level) break;
       if (parent[outer]) next[outer] = parent[outer];
     }
     next[level] = segment;
-    return next;
+    const path = joinPath(next)!;
+    const problem = componentPathProblem(path);
+    if (problem) throw new FactoredError('invalid_input', `<${tag(level)}>: ${problem}.`);
+    return { path, segments: next };
   }, [parent, level, segment]);
-  const path = joinPath(segments)!;
-  const problem = componentPathProblem(path);
-  if (problem) throw new FactoredError('invalid_input', `<${tag(level)}>: ${problem}.`);
+}
+
+/** Provides a {@link PathScope} (from {@link usePathScope}) to the tree below. */
+export function PathScopeProvider(props: { scope: PathScope; children?: ReactNode }): JSX.Element {
+  return createElement(PathContext.Provider, { value: props.scope.segments }, props.children);
+}
+
+function usePathLevel(level: PathLevel, props: PathProps): JSX.Element {
+  const { name, children, impression = true, as = 'div' } = props;
+  const { path, segments } = usePathScope(level, name);
+  const segment = segments[level]!;
   const capture = useCaptureBridge();
   const ref = useRef<HTMLElement | null>(null);
   const seen = useRef<string | null>(null);

@@ -6,6 +6,15 @@
  *
  * @packageDocumentation
  */
+
+// The hooks live in @factoredui/react (React Native uses them too); re-exported unchanged.
+export {
+  type UseSourceDataResult,
+  type UseSpecOptions,
+  type UseSpecResult,
+  useSourceData,
+  useSpec,
+} from '@factoredui/react';
 export type { IconSet } from './primitives/content.js';
 export { defaultIcons } from './primitives/content.js';
 export { type ComponentRegistryOptions, createComponentRegistry } from './registry.js';
@@ -29,5 +38,3 @@ export type {
   SpecComponentProps,
   SpecRenderIssue,
 } from './types.js';
-export { type UseSourceDataResult, useSourceData } from './use-source-data.js';
-export { type UseSpecOptions, type UseSpecResult, useSpec } from './use-spec.js';

@@ -1,41 +1,10 @@
-import {
-  type BindingScope,
-  createItemScope,
-  dispatchAction,
-  FactoredError,
-  NODE_TYPE_DEFINITIONS,
-  resolveBinding,
-  resolveProps,
-  resolveVisibility,
-  type Spec,
-  type SpecNode,
-} from '@factoredui/core';
+import type { Spec, SpecNode } from '@factoredui/core';
 import { Component as PathComponent, Element as PathElement } from '@factoredui/react';
-import {
-  Component,
-  createContext,
-  type ErrorInfo,
-  type JSX,
-  type ReactNode,
-  useContext,
-  useEffect,
-  useInsertionEffect,
-  useMemo,
-  useRef,
-} from 'react';
+import { type SpecHost, SpecNodes } from '@factoredui/react/spec';
+import { type JSX, useInsertionEffect } from 'react';
 import { createComponentRegistry } from './registry.js';
 import { injectStylesheet } from './styles.js';
-import type { ComponentRegistry, RenderContext, SpecRenderIssue } from './types.js';
-
-/** What every node of one mounted tree shares. */
-interface TreeContext {
-  registry: ComponentRegistry;
-  context: RenderContext;
-  /** Unknown types already reported in this tree. */
-  reported: Set<string>;
-}
-
-const TreeContext = createContext<TreeContext | null>(null);
+import type { ComponentRegistry, RenderContext } from './types.js';
 
 let defaultRegistry: ComponentRegistry | null = null;
 function registryOf(context: RenderContext): ComponentRegistry {
@@ -44,187 +13,12 @@ function registryOf(context: RenderContext): ComponentRegistry {
   return defaultRegistry;
 }
 
-const idOf = (node: SpecNode) => (typeof node?.id === 'string' && node.id ? node.id : '?');
-const typeOf = (node: SpecNode) => String((node as { type?: unknown })?.type);
-
-function report(context: RenderContext, issue: SpecRenderIssue): void {
-  try {
-    context.onError?.(issue);
-  } catch {
-    // A failing reporter must not turn a reported problem into a crash.
-  }
-}
-
-/** Containers (children or an item template) get a path Component; leaves an Element. */
-function isContainer(type: string): boolean {
-  const definition = (NODE_TYPE_DEFINITIONS as Record<string, { children: string } | undefined>)[
-    type
-  ];
-  return definition !== undefined && definition.children !== 'none';
-}
-
-interface NodeProps {
-  node: SpecNode;
-  scope: BindingScope;
-}
-
-interface BoundaryState {
-  issue: SpecRenderIssue | null;
-}
-
-/**
- * Isolates one node: a throw inside renders the fallback for this node only and is reported
- * once. It retries when the node or its scope changes (new spec, new data).
- */
-class NodeBoundary extends Component<NodeProps & { tree: TreeContext }, BoundaryState> {
-  override state: BoundaryState = { issue: null };
-
-  static getDerivedStateFromError(): Partial<BoundaryState> {
-    // The issue is filled in by componentDidCatch; a placeholder keeps the fallback up.
-    return { issue: PENDING };
-  }
-
-  override componentDidCatch(error: unknown, info: ErrorInfo): void {
-    const { node, tree } = this.props;
-    const issue: SpecRenderIssue = {
-      kind: 'render_failed',
-      nodeId: idOf(node),
-      nodeType: typeOf(node),
-      error: new FactoredError(
-        'internal',
-        `Spec node "${idOf(node)}" (${typeOf(node)}) failed to render: ${
-          error instanceof Error ? error.message : String(error)
-        }. It shows its fallback; fix the component or the node's props.`,
-        { cause: error, details: { componentStack: info.componentStack ?? null } },
-      ),
-    };
-    this.setState({ issue });
-    report(tree.context, issue);
-  }
-
-  override componentDidUpdate(previous: NodeProps): void {
-    if (
-      this.state.issue &&
-      (previous.node !== this.props.node || previous.scope !== this.props.scope)
-    )
-      this.setState({ issue: null });
-  }
-
-  override render(): ReactNode {
-    const { issue } = this.state;
-    if (!issue) return <NodeView node={this.props.node} scope={this.props.scope} />;
-    const { renderFallback } = this.props.tree.context;
-    if (renderFallback && issue !== PENDING) return renderFallback(issue);
-    return <span hidden data-fui-failed={idOf(this.props.node)} />;
-  }
-}
-
-const PENDING: SpecRenderIssue = {
-  kind: 'render_failed',
-  nodeId: '?',
-  nodeType: '?',
-  error: new FactoredError('internal', 'pending'),
+/** React DOM's side of the shared renderer: `display: contents` path wrappers. */
+const DOM_HOST: SpecHost = {
+  Container: PathComponent,
+  Leaf: PathElement,
+  failed: (nodeId) => <span hidden data-fui-failed={nodeId} />,
 };
-
-/** Reports an unknown node type once per tree, after commit, and renders nothing. */
-function UnknownNode({ node }: { node: SpecNode }): null {
-  const tree = useContext(TreeContext)!;
-  const type = typeOf(node);
-  useEffect(() => {
-    if (tree.reported.has(type)) return;
-    tree.reported.add(type);
-    report(tree.context, {
-      kind: 'unknown_type',
-      nodeId: idOf(node),
-      nodeType: type,
-      error: new FactoredError(
-        'invalid_input',
-        `Spec node "${idOf(node)}" has type "${type}", which this registry does not render; it is skipped. Validate specs with validateSpec before publishing, or add the type to the registry.`,
-        { details: { nodeId: idOf(node), type } },
-      ),
-    });
-  }, [tree, type, node]);
-  return null;
-}
-
-/** Stable React keys for list items: the `itemKey` field when present and unique, else the index. */
-function itemKeys(items: readonly unknown[], itemKey: unknown): string[] {
-  const seen = new Set<string>();
-  return items.map((item, index) => {
-    let key: string = `#${index}`;
-    if (typeof itemKey === 'string' && itemKey) {
-      const value = resolveBinding(itemKey, item as BindingScope);
-      if (typeof value === 'string' || typeof value === 'number') key = `k:${value}`;
-    }
-    if (seen.has(key)) key = `${key}#${index}`;
-    seen.add(key);
-    return key;
-  });
-}
-
-function renderChildren(node: SpecNode, scope: BindingScope, tree: TreeContext): ReactNode[] {
-  if (node.type === 'list') {
-    const data = resolveBinding(String(node.props?.data ?? ''), scope);
-    const template = (node as { itemTemplate?: SpecNode }).itemTemplate;
-    if (!Array.isArray(data) || !template) return [];
-    const keys = itemKeys(data, node.props?.itemKey);
-    return data.map((item, index) => (
-      <NodeBoundary
-        key={keys[index]}
-        node={template}
-        scope={createItemScope(scope, item, index)}
-        tree={tree}
-      />
-    ));
-  }
-  const children = (node as { children?: SpecNode[] }).children;
-  if (!Array.isArray(children)) return [];
-  return children.map((child, index) =>
-    resolveVisibility(child?.visible, scope) ? (
-      <NodeBoundary key={child?.id ?? `#${index}`} node={child} scope={scope} tree={tree} />
-    ) : null,
-  );
-}
-
-function NodeView({ node, scope }: NodeProps): JSX.Element | null {
-  const tree = useContext(TreeContext)!;
-  const { registry, context } = tree;
-  const type = typeOf(node);
-  const Rendered = Object.hasOwn(registry.components, type) ? registry.components[type] : undefined;
-  if (!Rendered) return <UnknownNode node={node} />;
-  if (!resolveVisibility(node.visible, scope)) return null;
-
-  const props = resolveProps(node.props as Record<string, unknown> | undefined, scope);
-  const action = node.action;
-  const emit = action
-    ? (payload?: Readonly<Record<string, unknown>>) => {
-        void dispatchAction(action, context.actions ?? {}, {
-          scope,
-          node,
-          ...(payload ? { payload } : {}),
-          onError: (result) =>
-            report(context, {
-              kind: 'action_failed',
-              nodeId: idOf(node),
-              nodeType: type,
-              error: result.error,
-              action: result,
-            }),
-        });
-      }
-    : undefined;
-  const content = (
-    <Rendered node={node} props={props} emit={emit} theme={registry.theme}>
-      {renderChildren(node, scope, tree)}
-    </Rendered>
-  );
-  const Path = isContainer(type) ? PathComponent : PathElement;
-  return (
-    <Path name={idOf(node)} impression={context.impressions !== false}>
-      {content}
-    </Path>
-  );
-}
 
 /** The root of a rendered spec: shares the context, injects the stylesheet, sets variables. */
 function SpecTree({
@@ -237,24 +31,15 @@ function SpecTree({
   className?: string | undefined;
 }): JSX.Element {
   const registry = registryOf(context);
-  const reported = useRef(new Set<string>()).current;
-  const tree = useMemo(() => ({ registry, context, reported }), [registry, context, reported]);
   useInsertionEffect(() => {
     if (registry.stylesheet) injectStylesheet(registry.stylesheet, registry.nonce);
   }, [registry]);
-  const scope = context.scope ?? EMPTY_SCOPE;
   return (
-    <TreeContext.Provider value={tree}>
-      <div className={className ? `fui-root ${className}` : 'fui-root'} style={registry.style}>
-        {resolveVisibility(node?.visible, scope) ? (
-          <NodeBoundary node={node} scope={scope} tree={tree} />
-        ) : null}
-      </div>
-    </TreeContext.Provider>
+    <div className={className ? `fui-root ${className}` : 'fui-root'} style={registry.style}>
+      <SpecNodes node={node} registry={registry} options={context} host={DOM_HOST} />
+    </div>
   );
 }
-
-const EMPTY_SCOPE: BindingScope = Object.freeze({});
 
 /**
  * Renders a spec node tree with a component registry. Each node:

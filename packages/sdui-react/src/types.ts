@@ -1,46 +1,14 @@
-import type {
-  ActionDispatchResult,
-  ActionHandlers,
-  BindingScope,
-  FactoredError,
-  SpecNode,
-} from '@factoredui/core';
-import type { CSSProperties, JSX, ReactNode } from 'react';
-import type { ThemeTokens } from './theme.js';
+import type { SpecRegistry, SpecRenderOptions } from '@factoredui/react/spec';
+import type { CSSProperties } from 'react';
 
-/** What a registry component receives for one spec node. */
-export interface SpecComponentProps {
-  /** The node as written in the spec (unresolved). */
-  node: SpecNode;
-  /**
-   * The node's props with every binding resolved against the scope. Values come from a server
-   * and from host data: components must coerce them (a number may arrive as a string).
-   */
-  props: Readonly<Record<string, unknown>>;
-  /**
-   * Rendered children: one entry per child node for containers (`null` for a hidden child, so
-   * index i is always `children[i]` of the spec; tabs rely on it), one per data item for a
-   * list, empty for leaves.
-   */
-  children: ReactNode[];
-  /**
-   * Emits the node's action through the host's handlers, with `payload` in scope as
-   * `{event.*}` (inputs pass `{ value }`). `undefined` when the node has no action.
-   */
-  emit: ((payload?: Readonly<Record<string, unknown>>) => void) | undefined;
-  /** The registry's resolved theme tokens. */
-  theme: ThemeTokens;
-}
-
-/** A component of a registry: renders one node type. */
-export type SpecComponent = (props: SpecComponentProps) => JSX.Element | null;
+export type {
+  SpecComponent,
+  SpecComponentProps,
+  SpecRenderIssue,
+} from '@factoredui/react/spec';
 
 /** Components by node type, plus the theme and stylesheet they use. */
-export interface ComponentRegistry {
-  /** The component of each node type. */
-  readonly components: Readonly<Record<string, SpecComponent>>;
-  /** The resolved theme tokens. */
-  readonly theme: ThemeTokens;
+export interface ComponentRegistry extends SpecRegistry {
   /**
    * CSS variables for the tokens passed to `createComponentRegistry` (only those), set on the
    * spec's root element.
@@ -52,44 +20,8 @@ export interface ComponentRegistry {
   readonly nonce: string | undefined;
 }
 
-/** Something that went wrong while rendering a spec, reported to `onError`. */
-export interface SpecRenderIssue {
-  /**
-   * - `render_failed`: the node's component (or a descendant without its own boundary) threw;
-   *   the node renders its fallback, the rest of the tree is intact.
-   * - `unknown_type`: the registry has no component for the node's type; the node is
-   *   skipped. Reported once per type and mounted tree.
-   * - `action_failed`: the node's action was unknown, malformed, or its handler failed.
-   */
-  kind: 'render_failed' | 'unknown_type' | 'action_failed';
-  /** The node's id (`?` when the node has none). */
-  nodeId: string;
-  /** The node's type as written. */
-  nodeType: string;
-  /** A FactoredError with a stable code; the original error is its `cause`. */
-  error: FactoredError;
-  /** The dispatch result, for `action_failed`. */
-  action?: Exclude<ActionDispatchResult, { status: 'handled' }>;
-}
-
 /** How {@link renderSpec} renders: registry, actions, data and error reporting. */
-export interface RenderContext {
+export interface RenderContext extends SpecRenderOptions {
   /** Components by node type. Default: `createComponentRegistry()` with the default theme. */
   registry?: ComponentRegistry;
-  /** Handlers of the spec's named actions, e.g. `{ 'cart.add': ({ sku }) => ... }`. */
-  actions?: ActionHandlers;
-  /** Data bindings resolve against: host state and data source results (`useSourceData`). */
-  scope?: BindingScope;
-  /** Called for every render failure, unknown type and failed action. */
-  onError?: (issue: SpecRenderIssue) => void;
-  /**
-   * What a failing node renders instead. Default: an empty, invisible placeholder (end users
-   * see nothing broken; the host hears about it through `onError`).
-   */
-  renderFallback?: (issue: SpecRenderIssue) => ReactNode;
-  /**
-   * Record an impression when each node first becomes visible, like hand-written path
-   * components do (default `true`). Inside a `FactoredProvider` only.
-   */
-  impressions?: boolean;
 }

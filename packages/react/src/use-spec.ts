@@ -7,8 +7,8 @@ import {
   type SpecStorage,
   type SpecVerifier,
 } from '@factoredui/core';
-import { useFactoredStore, usePlatform } from '@factoredui/react';
 import { useMemo, useRef, useSyncExternalStore } from 'react';
+import { useFactoredStore, usePlatform } from './hooks.js';
 
 /** Options of {@link useSpec}. */
 export interface UseSpecOptions {
