@@ -11,6 +11,7 @@ import type {
   GovernanceThreshold,
   KVStorage,
   ReleasedAggregateCohort,
+  ReleasedAssignedCohort,
   ReleasedCohort,
   Session,
   StoreChange,
@@ -48,6 +49,8 @@ export interface MemoryTables {
   statisticsReleases: StatisticsRelease[];
   /** Cohorts of the published rows, for the release rules. Service-only data. */
   releasedCohorts: ReleasedCohort[];
+  /** Published assigned sets per variant, for the release rules. Service-only data. */
+  assignedCohorts: ReleasedAssignedCohort[];
   /** Released component aggregates (what non-service roles read), in release order. */
   aggregateReleases: AggregateRelease[];
   /** Cohorts of the published aggregates, for the release rules. Service-only data. */
@@ -90,6 +93,7 @@ function emptyTables(): MemoryTables {
     activeSpecs: new Map(),
     statisticsReleases: [],
     releasedCohorts: [],
+    assignedCohorts: [],
     aggregateReleases: [],
     aggregateCohorts: [],
   };
@@ -112,6 +116,7 @@ const LIST_TABLES = [
   'governanceLog',
   'statisticsReleases',
   'releasedCohorts',
+  'assignedCohorts',
   'aggregateReleases',
   'aggregateCohorts',
 ] as const satisfies readonly (keyof MemoryTables)[];
@@ -259,6 +264,7 @@ export function createMemoryDatabase(options: MemoryDatabaseOptions = {}): Memor
       tables.governanceLog = fresh.governanceLog;
       tables.statisticsReleases = fresh.statisticsReleases;
       tables.releasedCohorts = fresh.releasedCohorts;
+      tables.assignedCohorts = fresh.assignedCohorts;
       tables.aggregateReleases = fresh.aggregateReleases;
       tables.aggregateCohorts = fresh.aggregateCohorts;
       if (saveTimer !== undefined) clearTimeout(saveTimer);
