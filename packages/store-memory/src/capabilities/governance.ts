@@ -184,18 +184,27 @@ export function governanceCapability({
         .filter((e) => e.status === 'running')
         .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
       const thresholds = [...db.tables.thresholds.values()];
+      const pendingPairs = (experiment: Experiment) =>
+        statisticsReleasePairs(experiment, thresholds).filter(
+          ({ factor, path }) =>
+            !db.tables.statisticsReleases.some(
+              (r) =>
+                r.experimentId === experiment.id &&
+                r.factor === factor &&
+                r.path === path &&
+                r.releasedAt === releasedAt,
+            ),
+        );
+      // A repeated call at a released time changes nothing, so it announces nothing either.
+      if (
+        running.every((e) => pendingPairs(e).length === 0) &&
+        db.tables.aggregateReleases.some((r) => r.releasedAt === releasedAt)
+      ) {
+        return { released: 0, aggregates: 0 };
+      }
       db.write('governance', (t) => {
         for (const experiment of running) {
-          const pending = statisticsReleasePairs(experiment, thresholds).filter(
-            ({ factor, path }) =>
-              !t.statisticsReleases.some(
-                (r) =>
-                  r.experimentId === experiment.id &&
-                  r.factor === factor &&
-                  r.path === path &&
-                  r.releasedAt === releasedAt,
-              ),
-          );
+          const pending = pendingPairs(experiment);
           if (pending.length === 0) continue;
           // The variant's released `assigned` count: once per variant and release.
           const assignedSets = new Map<string, string[]>();
