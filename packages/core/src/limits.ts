@@ -35,6 +35,25 @@ export const LIMITS = Object.freeze({
   keyIdChars: 128,
   /** Highest spec version (PostgreSQL `integer`). Versions are integers from 1 to this. */
   specVersionMax: 2_147_483_647,
+  /**
+   * Most events in one `insertEvents` call. The capture writer never sends more: its
+   * `batchSize` (default 50) is at most this, and its page-hide write too.
+   */
+  eventsPerBatch: 1_000,
+  /** Longest experiment name, variant key or bucketing seed. */
+  experimentNameChars: 200,
+  /** Longest experiment description. */
+  experimentDescriptionChars: 4_096,
+  /** Most variants of one experiment. */
+  experimentVariants: 32,
+  /** Most targeting rules of one experiment. */
+  experimentTargetingRules: 64,
+  /** Most platform names of one experiment. */
+  experimentPlatforms: 16,
+  /** Largest variant `config` (and a targeting rule), bytes of JSON. */
+  variantConfigBytes: 16_384,
+  /** Largest governance log entry, bytes of JSON. */
+  governanceLogEntryBytes: 262_144,
 });
 
 /** The names of {@link LIMITS}. */
@@ -157,7 +176,12 @@ export function measureJson(value: unknown): JsonMeasure | { problem: string } {
 export function jsonLimitProblem(
   value: unknown,
   field: string,
-  bytesLimit: 'eventPayloadBytes' | 'sessionMetadataBytes' | 'specBytes',
+  bytesLimit:
+    | 'eventPayloadBytes'
+    | 'sessionMetadataBytes'
+    | 'specBytes'
+    | 'variantConfigBytes'
+    | 'governanceLogEntryBytes',
 ): string | null {
   const measure = measureJson(value);
   if ('problem' in measure) return `${field} must be plain JSON: it ${measure.problem}`;

@@ -133,6 +133,9 @@ describe('data hooks', () => {
   it('update live when the store publishes, and unsubscribe on unmount', async () => {
     const { user, service } = createStores();
     const experiment = await runningExperiment(service);
+    // The check releases statistics at its time (announced on `governance`): release first.
+    const at = new Date().toISOString();
+    await service.releaseStatistics({ at });
     const { store, calls, active } = instrument(user, 'listGovernanceLog');
     const view = render(
       <Provide store={store}>
@@ -147,7 +150,7 @@ describe('data hooks', () => {
     expect(active()).toBe(1);
 
     await act(async () => {
-      await runGovernanceCheck(service, experiment.id);
+      await runGovernanceCheck(service, experiment.id, { at });
     });
     await waitFor(() => expect(text('a')).toBe('rows:1'));
     expect(text('b')).toBe('rows:1');
@@ -162,6 +165,8 @@ describe('data hooks', () => {
     const { user, service } = createStores();
     const mine = await runningExperiment(service, 'mine');
     const other = await runningExperiment(service, 'other');
+    const at = new Date().toISOString();
+    await service.releaseStatistics({ at });
     const { store, calls } = instrument(user, 'listGovernanceLog');
     render(
       <Provide store={store}>
@@ -170,7 +175,7 @@ describe('data hooks', () => {
     );
     await waitFor(() => expect(text('log')).toBe('rows:0'));
     await act(async () => {
-      await runGovernanceCheck(service, other.id);
+      await runGovernanceCheck(service, other.id, { at });
       await new Promise((resolve) => setTimeout(resolve, 0));
     });
     expect(calls).toHaveBeenCalledTimes(1);

@@ -12,6 +12,7 @@ import type {
   GovernanceThreshold,
   KVStorage,
   ReleasedAggregateCohort,
+  ReleasedAssignedCohort,
   ReleasedCohort,
   Session,
   StoreChange,
@@ -49,6 +50,8 @@ export interface MemoryTables {
   statisticsReleases: StatisticsRelease[];
   /** Cohorts of the published rows, for the release rules. Service-only data. */
   releasedCohorts: ReleasedCohort[];
+  /** Published assigned sets per variant, for the release rules. Service-only data. */
+  assignedCohorts: ReleasedAssignedCohort[];
   /** Released component aggregates (what non-service roles read), in release order. */
   aggregateReleases: AggregateRelease[];
   /** Cohorts of the published aggregates, for the release rules. Service-only data. */
@@ -97,6 +100,7 @@ function emptyTables(): MemoryTables {
     activeSpecs: new Map(),
     statisticsReleases: [],
     releasedCohorts: [],
+    assignedCohorts: [],
     aggregateReleases: [],
     aggregateCohorts: [],
     erasures: [],
@@ -124,6 +128,7 @@ const LIST_TABLES = [
   'governanceLog',
   'statisticsReleases',
   'releasedCohorts',
+  'assignedCohorts',
   'aggregateReleases',
   'aggregateCohorts',
   'erasures',
@@ -272,6 +277,7 @@ export function createMemoryDatabase(options: MemoryDatabaseOptions = {}): Memor
       tables.governanceLog = fresh.governanceLog;
       tables.statisticsReleases = fresh.statisticsReleases;
       tables.releasedCohorts = fresh.releasedCohorts;
+      tables.assignedCohorts = fresh.assignedCohorts;
       tables.aggregateReleases = fresh.aggregateReleases;
       tables.aggregateCohorts = fresh.aggregateCohorts;
       tables.erasures = fresh.erasures;

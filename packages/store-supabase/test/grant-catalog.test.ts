@@ -14,6 +14,10 @@ import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
  * hostile client do. (Most entries are SECURITY INVOKER helpers: grants and row-level security
  * still apply to the caller inside them, and service-only operations check the role.)
  */
+// Reviewed (migrations 20261127000500/000510): statistics_release_pairs, release_assigned_count,
+// release_variant_statistics, bytes_limit_name and the trigger functions check_experiment_limits
+// and check_governance_log_limits are executable by service_role only (none appears below);
+// statistics_release_assigned is a service-only table (no client privilege below).
 // Reviewed additions of the input-limit migrations: limits(), limit_of, json_depth,
 // json_too_deep, too_deep_path, json_limit_problem, text_limit_problem and envelope_version are
 // SECURITY INVOKER pure functions of their arguments (no table access), with search_path ''.

@@ -3,6 +3,7 @@ import {
   type FactoredEvent,
   type FactoredStore,
   isFactoredError,
+  LIMITS,
   type NewExperiment,
   validateExperimentDefinition,
 } from '@factoredui/core';
@@ -154,19 +155,31 @@ describe('injection and hostile input (PGlite)', () => {
     expect(code).toBe('22023');
   });
 
-  it('stores a 1 MB experiment description verbatim', async () => {
-    const stored = await service.insertExperiment(
-      definition({
-        name: 'big',
-        description: ONE_MB,
-        path: 'flow/page',
-        variants: [
-          { key: 'control', weight: 50 },
-          { key: 'treatment', weight: 50 },
-        ],
-      }),
+  it('stores a description of LIMITS.experimentDescriptionChars hostile characters verbatim; refuses 1 MB', async () => {
+    const input = (description: string): NewExperiment => ({
+      name: 'big',
+      description,
+      path: 'flow/page',
+      variants: [
+        { key: 'control', weight: 50 },
+        { key: 'treatment', weight: 50 },
+      ],
+    });
+    const longest = HOSTILE.slice(0, 4)
+      .join('ü|')
+      .repeat(LIMITS.experimentDescriptionChars)
+      .slice(0, LIMITS.experimentDescriptionChars);
+    const stored = await service.insertExperiment(definition(input(longest)));
+    expect((await service.getExperiment(stored.id)).description).toBe(longest);
+    expect(() => definition(input(ONE_MB))).toThrow(/LIMITS\.experimentDescriptionChars/);
+    // Sent straight to SQL (skipping core), the database refuses it too.
+    const code = await db.tryAs(
+      'service_role',
+      { role: 'service_role' },
+      `update factoredui.experiments set description = $1 where id = $2`,
+      [ONE_MB, stored.id],
     );
-    expect((await service.getExperiment(stored.id)).description).toBe(ONE_MB);
+    expect(code).toBe('22023');
   });
 
   it('rejects a 1 MB path and NUL characters with invalid_input', async () => {

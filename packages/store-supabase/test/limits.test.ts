@@ -307,6 +307,201 @@ function limitsSuite(name: string, open: () => Promise<TestDatabase>): void {
       });
     });
 
+    describe('service-only inputs and event batches (direct RPC and table, skipping core)', () => {
+      it(`refuses more than LIMITS.eventsPerBatch events in one insert_events call by RPC`, async () => {
+        const events = Array.from({ length: LIMITS.eventsPerBatch + 1 }, (_, i) =>
+          eventJson(100 + i, 1),
+        );
+        const call = (batch: unknown[]) =>
+          attempt(
+            db,
+            'authenticated',
+            USER,
+            `select factoredui.start_session($1::jsonb), factoredui.insert_events($2::jsonb)`,
+            [JSON.stringify(sessionJson(1, { platform: 'web' })), JSON.stringify(batch)],
+          );
+        const outcome = await call(events);
+        expect(outcome.code).toBe('22023');
+        expect(outcome.message).toContain(
+          `${LIMITS.eventsPerBatch + 1} events in one insertEvents call; the limit is ${LIMITS.eventsPerBatch} (LIMITS.eventsPerBatch)`,
+        );
+        expect((await call(events.slice(1))).code).toBe('ok');
+      });
+
+      const insertExperiment = (columns: Record<string, string>) => {
+        const row = {
+          name: JSON.stringify('limits'),
+          path: JSON.stringify('shop/checkout/pay'),
+          variants: JSON.stringify([
+            { key: 'control', weight: 50 },
+            { key: 'b', weight: 50 },
+          ]),
+          seed: JSON.stringify('limits'),
+          description: JSON.stringify(''),
+          targeting: '[]',
+          platforms: '[]',
+          ...columns,
+        };
+        return attempt(
+          db,
+          'service_role',
+          SERVICE,
+          `insert into factoredui.experiments (name, path, variants, seed, description, targeting, platforms)
+           select $1::jsonb #>> '{}', $2::jsonb #>> '{}', $3::jsonb, $4::jsonb #>> '{}', $5::jsonb #>> '{}', $6::jsonb, $7::jsonb`,
+          [
+            row.name,
+            row.path,
+            row.variants,
+            row.seed,
+            row.description,
+            row.targeting,
+            row.platforms,
+          ],
+        );
+      };
+
+      it('refuses experiment definitions over the limits inserted directly, naming the limit', async () => {
+        const variants = (config: string) =>
+          `[{"key": "control", "weight": 50}, {"key": "b", "weight": 50, "config": ${config}}]`;
+        const pad = (bytes: number) =>
+          JSON.stringify({
+            pad: 'x'.repeat(bytes - (measureJson({ pad: '' }) as { bytes: number }).bytes),
+          });
+        const many = (count: number) =>
+          JSON.stringify(
+            Array.from({ length: count }, (_, i) => ({
+              key: i === 0 ? 'control' : `v${i}`,
+              weight: i === 0 ? 100 - (count - 1) : 1,
+            })),
+          );
+        const rule = { kind: 'metadata', field: 'app_version', operator: 'eq', value: '1' };
+        const cases: [Record<string, string>, string][] = [
+          [
+            { seed: JSON.stringify('s'.repeat(LIMITS.experimentNameChars + 1)) },
+            'LIMITS.experimentNameChars',
+          ],
+          [
+            { description: JSON.stringify('d'.repeat(LIMITS.experimentDescriptionChars + 1)) },
+            'LIMITS.experimentDescriptionChars',
+          ],
+          [{ variants: many(LIMITS.experimentVariants + 1) }, 'LIMITS.experimentVariants'],
+          [{ variants: variants(pad(LIMITS.variantConfigBytes + 1)) }, 'LIMITS.variantConfigBytes'],
+          [
+            {
+              variants: variants(`${'{"d": '.repeat(hugeDepth - 1)}{}${'}'.repeat(hugeDepth - 1)}`),
+            },
+            'LIMITS.jsonDepth',
+          ],
+          [
+            {
+              targeting: JSON.stringify(
+                Array.from({ length: LIMITS.experimentTargetingRules + 1 }, () => rule),
+              ),
+            },
+            'LIMITS.experimentTargetingRules',
+          ],
+          [
+            {
+              platforms: JSON.stringify(
+                Array.from({ length: LIMITS.experimentPlatforms + 1 }, (_, i) => `p${i}`),
+              ),
+            },
+            'LIMITS.experimentPlatforms',
+          ],
+          [
+            { platforms: JSON.stringify(['p'.repeat(LIMITS.platformChars + 1)]) },
+            'LIMITS.platformChars',
+          ],
+        ];
+        for (const [columns, limit] of cases) {
+          const outcome = await insertExperiment(columns);
+          expect(outcome.code, limit).toBe('22023');
+          expect(outcome.message, limit).toContain(limit);
+        }
+        // Exactly at the limits: stored.
+        expect(
+          (
+            await insertExperiment({
+              description: JSON.stringify('d'.repeat(LIMITS.experimentDescriptionChars)),
+              variants: variants(pad(LIMITS.variantConfigBytes)),
+            })
+          ).code,
+        ).toBe('ok');
+        // An UPDATE cannot grow a stored definition past them either.
+        await queryOwner(
+          db,
+          `insert into factoredui.experiments (name, path, variants, seed)
+           values ('limits-update', 'shop/checkout/pay', '[{"key": "control", "weight": 50}, {"key": "b", "weight": 50}]', 'limits-update')`,
+        );
+        const update = await attempt(
+          db,
+          'service_role',
+          SERVICE,
+          `update factoredui.experiments set description = repeat('d', $1) where name = 'limits-update'`,
+          [LIMITS.experimentDescriptionChars + 1],
+        );
+        expect(update.code).toBe('22023');
+      });
+
+      it('refuses a governance log entry over LIMITS.governanceLogEntryBytes or nested too deep, by RPC and by INSERT', async () => {
+        const experimentId = (
+          await queryOwner<{ id: string }>(
+            db,
+            `insert into factoredui.experiments (name, path, variants, seed)
+             values ('limits-log', 'shop/checkout/pay', '[{"key": "control", "weight": 50}, {"key": "b", "weight": 50}]', 'limits-log')
+             returning id`,
+          )
+        )[0]?.id;
+        const entry = (n: number, extra: Record<string, unknown>) => ({
+          id: testUuid(0x1065, n),
+          experimentId,
+          verdict: 'continue',
+          winner: null,
+          evaluatedAt: '2026-01-05T10:00:00.000Z',
+          reason: 'limits',
+          ...extra,
+        });
+        const rpc = (value: string) =>
+          attempt(
+            db,
+            'service_role',
+            SERVICE,
+            'select factoredui.append_governance_log($1::jsonb)',
+            [value],
+          );
+        const huge = await rpc(
+          JSON.stringify(entry(1, { reason: 'r'.repeat(LIMITS.governanceLogEntryBytes) })),
+        );
+        expect(huge.code).toBe('22023');
+        expect(huge.message).toContain('LIMITS.governanceLogEntryBytes');
+        const deep = await rpc(withDeep(entry(2, { settings: '__deep__' }), hugeDepth));
+        expect(deep.code).toBe('22023');
+        expect(deep.message).toContain(`nested ${hugeDepth + 1} levels deep`);
+        const insert = await attempt(
+          db,
+          'service_role',
+          SERVICE,
+          `insert into factoredui.governance_log (id, experiment_id, verdict, evaluated_at, entry)
+           values ($1, $2, 'continue', now(), $3::jsonb)`,
+          [testUuid(0x1065, 3), experimentId, withDeep({ settings: '__deep__' }, hugeDepth)],
+        );
+        expect(insert.code).toBe('22023');
+        expect((await rpc(JSON.stringify(entry(4, {})))).code).toBe('ok');
+      });
+
+      it('refuses a threshold path over LIMITS.pathChars inserted directly', async () => {
+        const outcome = await attempt(
+          db,
+          'service_role',
+          SERVICE,
+          `insert into factoredui.thresholds (id, experiment_id, factor, path, operator, value)
+           values ($1, null, 'rage_click_count', $2, 'lte', -1)`,
+          [testUuid(0x7e5d, 1), `shop/${'p'.repeat(LIMITS.pathChars)}`],
+        );
+        expect(outcome.code).toBe('23514');
+      });
+    });
+
     describe('spec envelopes (direct save_spec as the service role, skipping core)', () => {
       const saveSpec = (name: string, platform: string, envelope: unknown) =>
         attempt(db, 'service_role', SERVICE, 'select factoredui.save_spec($1::jsonb)', [

@@ -1,4 +1,9 @@
-import { type FactoredStore, validateExperimentDefinition } from '@factoredui/core';
+import {
+  type FactoredStore,
+  type GovernanceLogEntry,
+  runGovernanceSweep,
+  validateExperimentDefinition,
+} from '@factoredui/core';
 import { TEST_USERS, testUuid } from '@factoredui/core/testing';
 import { createPostgresStore } from '@factoredui/store-supabase';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -130,6 +135,143 @@ function statisticsSuite(name: string, open: () => Promise<TestDatabase>): void 
           ),
         ).toBe('42501');
       }
+    });
+
+    describe('governance log and assigned counts', () => {
+      const LOG_PATH = 'shop/checkout/pay/confirm';
+      const logUser = (i: number) => testUuid(0x1064, i);
+      type Entry = GovernanceLogEntry;
+      const few = (count: number) => count > 0 && count < 5;
+
+      /** The numbers a reader compares: per factor and variant n, nX and mean; assigned. */
+      function assertNotDifferenced(entries: readonly Entry[]): void {
+        for (const entry of entries) {
+          for (const count of Object.values(entry.assigned)) expect(few(count)).toBe(false);
+          for (const f of entry.factors) {
+            for (const v of f.variants) expect(few(v.n) || few(v.nWithCovariate)).toBe(false);
+          }
+        }
+        for (const a of entries) {
+          for (const b of entries) {
+            for (const [key, count] of Object.entries(a.assigned)) {
+              expect(few(Math.abs(count - (b.assigned[key] ?? 0)))).toBe(false);
+            }
+            for (const fa of a.factors) {
+              const fb = b.factors.find((f) => f.factor === fa.factor && f.path === fa.path);
+              for (const va of fa.variants) {
+                const vb = fb?.variants.find((v) => v.variantKey === va.variantKey);
+                if (!vb) throw new Error(`${va.variantKey} missing from an entry`);
+                expect(few(Math.abs(va.n - vb.n))).toBe(false);
+                expect(few(Math.abs(va.nWithCovariate - vb.nWithCovariate))).toBe(false);
+                if (va.n === vb.n && va.nWithCovariate === vb.nWithCovariate) {
+                  expect(va.mean).toBe(vb.mean);
+                }
+              }
+            }
+          }
+        }
+      }
+
+      it('attack: log entries read around 1 to 4 newcomers (table select and store) repeat every number; five newcomers are logged', async () => {
+        const experiment = await service.insertExperiment(
+          validateExperimentDefinition({
+            name: 'log-secret',
+            path: LOG_PATH,
+            variants: [
+              { key: 'control', weight: 50 },
+              { key: 'treatment', weight: 50 },
+            ],
+          }),
+        );
+        await service.transitionExperiment(experiment.id, { from: 'draft', to: 'running' });
+        await service.upsertThreshold({
+          id: testUuid(0x7e5d, 9),
+          experimentId: experiment.id,
+          factor: 'rage_click_count',
+          path: null,
+          operator: 'lte',
+          value: -1,
+        });
+        const enrol = async (i: number, variantKey: string, assignedAt: string, y: string) => {
+          await service.recordAssignment({
+            userId: logUser(i),
+            experimentId: experiment.id,
+            variantKey,
+            assignedAt,
+          });
+          await db.sql.query(
+            `insert into factoredui.factor_snapshots (user_id, path, factor, value, snapshot_at)
+             values ($1, $2, 'rage_click_count', $3, $4)`,
+            [logUser(i), LOG_PATH, (i % 5) + 1, y],
+          );
+        };
+        // Six users per variant, swept at T+1h; then one treatment newcomer per hour, each
+        // followed by a sweep: four newcomers (T+2h..T+5h), then the fifth (T+6h).
+        for (let i = 1; i <= 12; i += 1) {
+          await enrol(i, i <= 6 ? 'control' : 'treatment', at(0), at(1));
+        }
+        const sweep = async (hours: number) => {
+          const result = await runGovernanceSweep(service, { at: at(hours), autoConclude: false });
+          expect(result.failures).toEqual([]);
+        };
+        await sweep(1);
+        for (let k = 1; k <= 5; k += 1) {
+          await enrol(12 + k, 'treatment', at(k, 1), at(k + 1));
+          await sweep(k + 1);
+        }
+        // The exact numbers move by one user per sweep (what the log used to show).
+        const exact = async (hours: number) =>
+          (
+            await service.getSufficientStatistics({
+              experimentId: experiment.id,
+              factor: 'rage_click_count',
+              at: at(hours),
+            })
+          )[1];
+        expect((await exact(2))?.n).toBe(7);
+        expect((await exact(2))?.assigned).toBe(7);
+
+        // A signed-in user reads the table directly (as PostgREST or Realtime would) and
+        // through the store: the same entries.
+        const direct = (
+          await db.selectAs(
+            'authenticated',
+            USER,
+            'select entry from factoredui.governance_log where experiment_id = $1 order by seq',
+            [experiment.id],
+          )
+        ).map((r) => r.entry as Entry);
+        const viaStore = (await alice.listGovernanceLog({ experimentId: experiment.id })).reverse();
+        expect(direct).toEqual(viaStore);
+        expect(direct.map((e) => e.evaluatedAt)).toEqual([1, 2, 3, 4, 5, 6].map((h) => at(h)));
+        assertNotDifferenced(direct);
+        const numbers = (e: Entry | undefined) => ({
+          assigned: e?.assigned,
+          srm: e?.srm,
+          factors: e?.factors,
+        });
+        for (const i of [1, 2, 3, 4]) expect(numbers(direct[i])).toEqual(numbers(direct[0]));
+        expect(direct[5]?.assigned).toEqual({ control: 6, treatment: 11 });
+        expect(direct[5]?.factors[0]?.variants.map((v) => v.n)).toEqual([6, 11]);
+
+        // The released statistics a user reads carry the released assigned count too.
+        const released = await alice.getSufficientStatistics({
+          experimentId: experiment.id,
+          factor: 'rage_click_count',
+          at: at(5),
+        });
+        expect(released.map((r) => [r.assigned, r.n])).toEqual([
+          [6, 6],
+          [6, 6],
+        ]);
+        expect(
+          await db.tryAs(
+            'authenticated',
+            USER,
+            'select * from factoredui.statistics_release_assigned',
+          ),
+        ).toBe('42501');
+      });
     });
 
     describe('component aggregates', () => {

@@ -94,6 +94,12 @@ export function assertValidEvents(
   events: readonly unknown[],
 ): asserts events is readonly FactoredEvent[] {
   if (!Array.isArray(events)) throw new FactoredError('invalid_input', 'events must be an array.');
+  if (events.length > LIMITS.eventsPerBatch)
+    throw new FactoredError(
+      'invalid_input',
+      `${events.length} events in one insertEvents call; the limit is ${LIMITS.eventsPerBatch} (LIMITS.eventsPerBatch): send them in smaller batches.`,
+      { details: { field: 'events' } },
+    );
   for (const event of events) {
     const problem = eventProblem(event);
     if (problem) throw new FactoredError('invalid_input', `${problem}.`);

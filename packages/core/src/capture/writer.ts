@@ -1,4 +1,5 @@
 import { FactoredError, isFactoredError } from '../errors.js';
+import { LIMITS } from '../limits.js';
 import { createEventId, isUuid } from '../util/ids.js';
 import type { KVStorage } from '../util/kv.js';
 import { type TimeInput, toIsoString } from '../util/time.js';
@@ -101,7 +102,7 @@ export interface EventWriterOptions {
   leaseMs?: number;
   /** How often other tabs' queues are checked for adoption, in ms. Default 5000. */
   adoptIntervalMs?: number;
-  /** Events per `insertEvents` call. Default 50. */
+  /** Events per `insertEvents` call. Default 50, at most `LIMITS.eventsPerBatch` (1,000). */
   batchSize?: number;
   /** Most events held; beyond it the oldest are dropped and counted. Default 1000. */
   maxQueueSize?: number;
@@ -226,7 +227,9 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
     onError = () => {},
     onDrop,
   } = options;
-  const batchSize = Math.floor(positive(options.batchSize ?? 50, 'batchSize'));
+  const batchSize = Math.floor(
+    positive(options.batchSize ?? 50, 'batchSize', LIMITS.eventsPerBatch),
+  );
   const flushIntervalMs = positive(options.flushIntervalMs ?? 5000, 'flushIntervalMs');
   const persistDelayMs = positive(
     options.persistDelayMs ?? DEFAULT_PERSIST_DELAY_MS,
@@ -463,7 +466,7 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
     void keeper.commitNow();
     if (closed) return;
     // One keepalive request of bounded size, with what no other write is carrying.
-    const batch = queue.nextBatch(Number.POSITIVE_INFINITY, keepaliveMaxChars);
+    const batch = queue.nextBatch(LIMITS.eventsPerBatch, keepaliveMaxChars);
     if (batch.length === 0) return;
     void (async () => {
       try {

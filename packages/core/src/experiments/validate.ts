@@ -1,13 +1,14 @@
 import type { Platform } from '../capture/types.js';
 import { assertComponentPath } from '../capture/validate.js';
 import { FactoredError } from '../errors.js';
+import { jsonLimitProblem, LIMITS } from '../limits.js';
 import { isJsonValue, type JsonObject } from '../util/json.js';
 import { BUCKET_COUNT } from './hash.js';
 import { normalizeTargetingRule } from './targeting.js';
 import type { ExperimentDefinition, NewExperiment, TargetingRule, Variant } from './types.js';
 
-/** Longest accepted experiment name, variant key or seed. */
-export const MAX_EXPERIMENT_NAME_LENGTH = 200;
+/** Longest accepted experiment name, variant key or seed (`LIMITS.experimentNameChars`). */
+export const MAX_EXPERIMENT_NAME_LENGTH = LIMITS.experimentNameChars;
 /** The variant every experiment must have. */
 export const CONTROL_VARIANT = 'control';
 
@@ -22,7 +23,10 @@ function checkName(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.trim().length === 0)
     fail(field, `a non-empty string is required, got ${JSON.stringify(value)}`);
   if (value.length > MAX_EXPERIMENT_NAME_LENGTH)
-    fail(field, `at most ${MAX_EXPERIMENT_NAME_LENGTH} characters`);
+    fail(
+      field,
+      `${value.length} characters long; the limit is ${MAX_EXPERIMENT_NAME_LENGTH} (LIMITS.experimentNameChars)`,
+    );
   if (CONTROL_CHARS.test(value)) fail(field, 'control characters are not allowed');
   return value;
 }
@@ -37,6 +41,11 @@ function checkVariants(value: unknown): Variant[] {
   if (!Array.isArray(value)) fail('variants', 'an array of variants is required');
   if (value.length < 2)
     fail('variants', `at least 2 variants are required (one of them "${CONTROL_VARIANT}")`);
+  if (value.length > LIMITS.experimentVariants)
+    fail(
+      'variants',
+      `${value.length} variants; the limit is ${LIMITS.experimentVariants} (LIMITS.experimentVariants)`,
+    );
   const keys = new Set<string>();
   let total = 0;
   const variants = value.map((raw: unknown, index): Variant => {
@@ -56,6 +65,8 @@ function checkVariants(value: unknown): Variant[] {
     if (raw.config !== undefined) {
       if (!isPlainObject(raw.config) || !isJsonValue(raw.config))
         fail(`${field}.config`, 'a plain JSON object is required');
+      const problem = jsonLimitProblem(raw.config, 'config', 'variantConfigBytes');
+      if (problem) fail(`${field}.config`, problem);
       variant.config = structuredClone(raw.config) as JsonObject;
     }
     if (raw.spec !== undefined) {
@@ -92,16 +103,36 @@ function checkCoverage(value: unknown): number {
 function checkTargeting(value: unknown): TargetingRule[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) fail('targeting', 'an array of rules is required');
-  return value.map((rule, index) => normalizeTargetingRule(rule, index));
+  if (value.length > LIMITS.experimentTargetingRules)
+    fail(
+      'targeting',
+      `${value.length} rules; the limit is ${LIMITS.experimentTargetingRules} (LIMITS.experimentTargetingRules)`,
+    );
+  return value.map((rule, index) => {
+    const normalized = normalizeTargetingRule(rule, index);
+    const problem = jsonLimitProblem(normalized, 'a rule', 'variantConfigBytes');
+    if (problem) fail(`targeting[${index}]`, problem);
+    return normalized;
+  });
 }
 
 function checkPlatforms(value: unknown): Platform[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) fail('platforms', 'an array of platform names is required');
+  if (value.length > LIMITS.experimentPlatforms)
+    fail(
+      'platforms',
+      `${value.length} platforms; the limit is ${LIMITS.experimentPlatforms} (LIMITS.experimentPlatforms)`,
+    );
   const seen = new Set<string>();
   for (const [index, platform] of value.entries()) {
     if (typeof platform !== 'string' || platform.length === 0)
       fail(`platforms[${index}]`, 'a non-empty string is required');
+    if (platform.length > LIMITS.platformChars)
+      fail(
+        `platforms[${index}]`,
+        `${platform.length} characters long; the limit is ${LIMITS.platformChars} (LIMITS.platformChars)`,
+      );
     if (seen.has(platform)) fail(`platforms[${index}]`, `duplicate platform ${platform}`);
     seen.add(platform);
   }
@@ -113,13 +144,23 @@ function checkPlatforms(value: unknown): Platform[] {
  * non-empty name, valid component path, >= 2 variants with unique keys including `control`,
  * integer weights summing to 100, coverage in (0, 1] in 1/10,000 steps, well-formed targeting
  * rules (0.5 shapes normalized), platform names, and a seed without control characters
- * (default: the name). Throws `invalid_input` naming the first bad field.
+ * (default: the name), all within `LIMITS` (name, key and seed characters, description
+ * characters, variant, rule and platform counts, config and rule bytes and JSON depth).
+ * Throws `invalid_input` naming the first bad field.
  */
 export function validateExperimentDefinition(input: NewExperiment): ExperimentDefinition {
   if (!isPlainObject(input)) fail('experiment', 'an experiment definition object is required');
   const name = checkName(input.name, 'name');
   if (input.description !== undefined && typeof input.description !== 'string')
     fail('description', 'a string is required');
+  if (
+    input.description !== undefined &&
+    input.description.length > LIMITS.experimentDescriptionChars
+  )
+    fail(
+      'description',
+      `${input.description.length} characters long; the limit is ${LIMITS.experimentDescriptionChars} (LIMITS.experimentDescriptionChars)`,
+    );
   assertComponentPath(input.path, 'path');
   const seed = input.seed === undefined ? name : checkName(input.seed, 'seed');
   return {

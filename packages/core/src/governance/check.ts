@@ -34,16 +34,33 @@ export type ResultFactor = FactorName | { factor: FactorName; path?: string };
 async function assignedCounts(
   store: FactoredStore,
   experiment: Experiment,
+  at: string,
+  released: boolean,
 ): Promise<Record<string, number>> {
+  if (released) {
+    // Released counts: the rows of any factor on the experiment's path carry them.
+    const rows = await store.getSufficientStatistics({
+      experimentId: experiment.id,
+      factor: (FACTOR_CATALOG[0] as { name: FactorName }).name,
+      at,
+      released: true,
+    });
+    return Object.fromEntries(rows.map((r) => [r.variantKey, r.assigned]));
+  }
   const rows = await store.getExperimentSummary(experiment.id);
   return Object.fromEntries(rows.map((r) => [r.variantKey, r.assignedUsers]));
 }
 
+/**
+ * Evaluates `factors` of `experiment` at `options.at`. With `released`, every number comes from
+ * the statistics release at `at` (what non-service roles may read), never the exact ones.
+ */
 async function evaluate(
   store: FactoredStore,
   experiment: Experiment,
   factors: readonly Omit<FactorAnalysisInput, 'statistics'>[],
   options: GovernanceCheckOptions,
+  released = false,
 ): Promise<ExperimentEvaluation> {
   const at = toIsoString(options.at ?? Date.now(), 'at');
   const statistics = await Promise.all(
@@ -53,15 +70,16 @@ async function evaluate(
         factor: f.factor,
         path: f.path,
         at,
+        ...(released ? { released: true } : {}),
       }),
     ),
   );
-  // SRM counts: assignments at or before `at`, exact for every role, from the statistics;
-  // with no factor to analyze, from the dashboard summary (current assignments).
+  // SRM counts: assignments at or before `at`, from the statistics (released counts when
+  // `released`); with no factor to analyze, from the release or the dashboard summary.
   const first = statistics[0];
   const assigned = first
     ? Object.fromEntries(first.map((r) => [r.variantKey, r.assigned]))
-    : await assignedCounts(store, experiment);
+    : await assignedCounts(store, experiment, at, released);
   return analyzeExperiment(
     {
       experimentId: experiment.id,
@@ -158,10 +176,18 @@ export interface GovernanceCheckResult {
 }
 
 /**
- * Governs one running experiment: evaluates its thresholds, draws the verdict
- * ({@link computeGovernanceVerdict}), appends it with every per-factor number to the log and,
- * on `conclude` (unless `autoConclude: false`), moves the experiment from `running` to
- * `concluded` with the winner. Requires the service role.
+ * Governs one running experiment: releases statistics at the evaluation time
+ * (`store.releaseStatistics({ at })`, idempotent per time), evaluates its thresholds on the
+ * **released** statistics of that release, draws the verdict ({@link computeGovernanceVerdict}),
+ * appends it with every per-factor number to the log and, on `conclude` (unless
+ * `autoConclude: false`), moves the experiment from `running` to `concluded` with the winner.
+ * Requires the service role.
+ *
+ * Signed-in users read the log, so it holds released numbers only (DESIGN §15): every `n`,
+ * mean, sum-derived interval and `assigned` count in it is one a user could read from the
+ * release, and two log entries of an experiment differ by 0 or at least 5 users per variant.
+ * The released numbers lag the exact ones by at most 4 users per variant and cohort (the
+ * SRM check included); `queryExperimentResults` with the service role still shows exact ones.
  *
  * Throws `conflict` when the experiment is not running (also when it stops being running
  * between the evaluation and the transition; the log row then stays, as a true record of the
@@ -171,6 +197,17 @@ export async function runGovernanceCheck(
   store: FactoredStore,
   experimentId: string,
   options: GovernanceRunOptions = {},
+): Promise<GovernanceCheckResult> {
+  const at = toIsoString(options.at ?? Date.now(), 'at');
+  await store.releaseStatistics({ at });
+  return governReleased(store, experimentId, { ...options, at });
+}
+
+/** {@link runGovernanceCheck} once the release at `options.at` exists. */
+async function governReleased(
+  store: FactoredStore,
+  experimentId: string,
+  options: GovernanceRunOptions & { at: string },
 ): Promise<GovernanceCheckResult> {
   const experiment = await store.getExperiment(experimentId);
   if (experiment.status !== 'running') {
@@ -185,6 +222,7 @@ export async function runGovernanceCheck(
     experiment,
     await thresholdFactors(store, experiment),
     options,
+    true,
   );
   const decision = computeGovernanceVerdict(evaluation);
   const entry = await logGovernanceVerdict(store, evaluation, decision);
@@ -215,21 +253,24 @@ export interface GovernanceSweepResult {
 
 /**
  * Runs {@link runGovernanceCheck} on every running experiment, one after the other, all at the
- * same evaluation time. One experiment's failure does not stop the sweep: it is reported in
+ * same evaluation time and on the one statistics release made at that time (so the log holds
+ * released numbers only). One experiment's failure does not stop the sweep: it is reported in
  * `failures` (callers such as the CLI exit non-zero when it is not empty). Requires the service
- * role.
+ * role: a failing release (`unauthorized`, `unavailable`) throws before any experiment is
+ * evaluated.
  */
 export async function runGovernanceSweep(
   store: FactoredStore,
   options: GovernanceRunOptions = {},
 ): Promise<GovernanceSweepResult> {
   const evaluatedAt = toIsoString(options.at ?? Date.now(), 'at');
+  await store.releaseStatistics({ at: evaluatedAt });
   const experiments = await store.listExperiments({ status: ['running'] });
   const results: GovernanceCheckResult[] = [];
   const failures: GovernanceSweepResult['failures'] = [];
   for (const experiment of experiments) {
     try {
-      results.push(await runGovernanceCheck(store, experiment.id, { ...options, at: evaluatedAt }));
+      results.push(await governReleased(store, experiment.id, { ...options, at: evaluatedAt }));
     } catch (error) {
       failures.push({
         experimentId: experiment.id,

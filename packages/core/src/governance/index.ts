@@ -24,10 +24,13 @@ export {
 export { assertValidGovernanceLogEntry } from './log.js';
 export {
   type ReleasedAggregateCohort,
+  type ReleasedAssignedCohort,
   type ReleasedCohort,
+  releaseAssignedCount,
   releaseComponentAggregates,
   releaseVariantRow,
   type StatisticsContribution,
+  statisticsReleasePairs,
 } from './release.js';
 export {
   DEFAULT_GOVERNANCE_SETTINGS,

@@ -1,4 +1,5 @@
 import { FactoredError } from '../errors.js';
+import { jsonLimitProblem } from '../limits.js';
 import { isUuid } from '../util/ids.js';
 import { isJsonValue } from '../util/json.js';
 import type { GovernanceLogEntry, GovernanceVerdict } from './types.js';
@@ -16,7 +17,8 @@ function invalid(field: string, message: string): never {
  * field when `id` or `experimentId` is not a UUID, `verdict` is unknown, a `conclude` row has
  * no winner (or another verdict has one), `reason` is empty, `evaluatedAt` is not an ISO 8601
  * time, `assigned`/`weights` are not maps of non-negative numbers, `srm`, `factors` or
- * `settings` are missing, or anything is not plain JSON (no `NaN`, `Infinity`, `Date`...).
+ * `settings` are missing, anything is not plain JSON (no `NaN`, `Infinity`, `Date`...), or the
+ * entry is over `LIMITS.governanceLogEntryBytes` bytes or `LIMITS.jsonDepth` levels of JSON.
  */
 export function assertValidGovernanceLogEntry(entry: unknown): asserts entry is GovernanceLogEntry {
   if (typeof entry !== 'object' || entry === null) {
@@ -59,4 +61,6 @@ export function assertValidGovernanceLogEntry(entry: unknown): asserts entry is 
   if (typeof e.controlKey !== 'string') invalid('controlKey', 'must be a string.');
   if (!isJsonValue(entry))
     invalid('(any field)', 'must be plain JSON: no NaN, Infinity, Date or undefined values.');
+  const problem = jsonLimitProblem(entry, 'the entry', 'governanceLogEntryBytes');
+  if (problem) invalid('(whole entry)', `${problem}.`);
 }

@@ -1,8 +1,8 @@
 import { aggregateFactorValues } from '../factors/aggregates.js';
-import { AGGREGATE_MIN_USERS, factorIndex } from '../factors/catalog.js';
+import { AGGREGATE_MIN_USERS, FACTOR_CATALOG, factorIndex } from '../factors/catalog.js';
 import type { ComponentFactorAggregate, FactorName, FactorValue } from '../factors/types.js';
 import { emptySufficientStatistics } from './analysis.js';
-import type { VariantSufficientStatistics } from './types.js';
+import type { GovernanceThreshold, VariantSufficientStatistics } from './types.js';
 
 /** One assigned user's values in a statistics computation (`y` null: no value after assignment). */
 export interface StatisticsContribution {
@@ -60,6 +60,80 @@ function differencedBy(
 }
 
 /**
+ * The (factor, path) pairs a statistics release covers for one running experiment, in release
+ * order: every catalog factor on the experiment's path (catalog order), then every other path
+ * named by a threshold that applies to the experiment (its own or a global one), by path (code
+ * units), then catalog order. So the governance sweep, which reads the release made at its
+ * time, finds a release for every threshold it evaluates. Stores release in exactly this
+ * order: within one release, each row is checked against the rows published before it.
+ */
+export function statisticsReleasePairs(
+  experiment: { id: string; path: string },
+  thresholds: readonly GovernanceThreshold[],
+): { factor: FactorName; path: string }[] {
+  const pairs = FACTOR_CATALOG.map((d) => ({ factor: d.name, path: experiment.path }));
+  const others = new Map<string, { factor: FactorName; path: string }>();
+  for (const t of thresholds) {
+    if (t.experimentId !== null && t.experimentId !== experiment.id) continue;
+    const path = t.path ?? experiment.path;
+    if (path === experiment.path) continue;
+    others.set(`${path}${SEPARATOR}${t.factor}`, { factor: t.factor, path });
+  }
+  const extra = [...others.values()].sort((a, b) =>
+    a.path !== b.path ? (a.path < b.path ? -1 : 1) : factorIndex(a.factor) - factorIndex(b.factor),
+  );
+  return [...pairs, ...extra];
+}
+
+/**
+ * What a statistics release remembers of one published `assigned` count, so later releases can
+ * be checked against it. Private to the service role: it names users.
+ */
+export interface ReleasedAssignedCohort {
+  experimentId: string;
+  variantKey: string;
+  /** Users assigned to the variant at the release time, sorted. */
+  members: string[];
+}
+
+/**
+ * The `assigned` count a statistics release publishes for one variant (DESIGN §15): enrolment
+ * counts obey the same rule as the sums, so no two counts a non-service role can read differ by
+ * 1 to 4 users.
+ *
+ * The count of `members` (every user assigned to the variant at the release time) is published
+ * when it is 0, or at least 5 and the member set differs from every earlier published assigned
+ * set of the same experiment and variant by 0 or at least 5 users. Otherwise `previous` (the
+ * variant's last published count, 0 when none) is repeated. Called once per variant and
+ * release; every row of the release carries the result. Returns the count and, when it was
+ * published, the cohort to remember.
+ */
+export function releaseAssignedCount(input: {
+  experimentId: string;
+  variantKey: string;
+  /** Every user assigned to the variant at the release time. */
+  members: readonly string[];
+  /** Assigned cohorts published by earlier releases. */
+  history: readonly ReleasedAssignedCohort[];
+  /** The variant's last published count (0 when none). */
+  previous: number;
+}): { assigned: number; cohort: ReleasedAssignedCohort | null } {
+  const { experimentId, variantKey } = input;
+  const members = [...new Set(input.members)].sort();
+  if (members.length === 0) return { assigned: 0, cohort: null };
+  const publishable =
+    !tooFew(members.length) &&
+    !input.history.some(
+      (h) =>
+        h.experimentId === experimentId &&
+        h.variantKey === variantKey &&
+        tooFew(symmetricDifference(h.members, members).length),
+    );
+  if (!publishable) return { assigned: input.previous, cohort: null };
+  return { assigned: members.length, cohort: { experimentId, variantKey, members } };
+}
+
+/**
  * Builds the row a statistics release publishes for one variant (DESIGN §15, "k-anonymity
  * cannot be differenced"). Non-service roles only ever read released rows, so these rules are
  * the whole guarantee:
@@ -72,8 +146,9 @@ function differencedBy(
  *    path, when 1..4 users' contributions changed (a value moved between releases).
  *
  * A suppressed row repeats `previous` (the variant's last released row for the same factor and
- * path, which adds no information), or is all zeros with the exact `assigned` count when there
- * is none. Returns the row and, when it was published, the cohort to remember.
+ * path, which adds no information), or is all zeros when there is none. Every row carries
+ * `assigned`, the released count of {@link releaseAssignedCount} (never the exact one). Returns
+ * the row and, when it was published, the cohort to remember.
  */
 export function releaseVariantRow(input: {
   experimentId: string;
@@ -85,10 +160,12 @@ export function releaseVariantRow(input: {
   /** Cohorts published by earlier releases (and earlier rows of this one). */
   history: readonly ReleasedCohort[];
   previous: VariantSufficientStatistics | null;
+  /** The variant's released `assigned` count ({@link releaseAssignedCount}). */
+  assigned: number;
 }): { row: VariantSufficientStatistics; cohort: ReleasedCohort | null } {
   const { experimentId, variantKey, factor, path } = input;
   const row = emptySufficientStatistics(variantKey);
-  row.assigned = input.users.length;
+  row.assigned = input.assigned;
   const withY = input.users.filter((u) => u.y !== null);
   if (withY.length === 0) return { row, cohort: null };
   const nX = withY.filter((u) => u.x !== null).length;
@@ -106,7 +183,10 @@ export function releaseVariantRow(input: {
       differencedBy(h, { members, contributions }, h.factor === factor && h.path === path),
   );
   if (tooFew(withY.length) || differenced) {
-    return { row: input.previous ? { ...input.previous } : row, cohort: null };
+    return {
+      row: input.previous ? { ...input.previous, assigned: input.assigned } : row,
+      cohort: null,
+    };
   }
   for (const { x, y } of withY) {
     const yv = y as number;

@@ -53,14 +53,16 @@ export interface GovernanceCapability {
    *   `sumXY`, `sumYWithX` (Σy) over those. Sums in float8 (IEEE double).
    * - One row per variant of the experiment's definition, in definition order, including
    *   variants with no users (all zeros).
-   * - The service role gets these exact numbers at any `at`.
+   * - The service role gets these exact numbers at any `at`, or, with `released: true`, the
+   *   released rows described next (what the governance sweep decides on and logs).
    * - Every other role reads **released** statistics only (DESIGN §15, k-anonymity that
-   *   cannot be differenced): the rows of the latest {@link GovernanceCapability.releaseStatistics}
-   *   at or before `at` for (experiment, factor, path), or one all-zero row per variant when
-   *   there is none. Moving `at` within two releases, or by a millisecond, gives the same
-   *   answer; a path or factor that was never released gives zeros. The release rules
-   *   (core's `releaseVariantRow`) keep every row over at least 5 users and every two released
-   *   rows of a variant from differing by 1 to 4 users.
+   *   cannot be differenced; `released` is implied): the rows of the latest
+   *   {@link GovernanceCapability.releaseStatistics} at or before `at` for (experiment,
+   *   factor, path), or one all-zero row per variant when there is none. Moving `at` within
+   *   two releases, or by a millisecond, gives the same answer; a path or factor that was
+   *   never released gives zeros. The release rules (core's `releaseVariantRow` and
+   *   `releaseAssignedCount`) keep every row over at least 5 users and every two released
+   *   rows of a variant from differing by 1 to 4 users, in the sums and in `assigned`.
    *
    * `not_found` for an unknown experiment; the `anon` role gets the error `getExperiment`
    * gives it, so it learns nothing about experiments it cannot see by name. Any role.
@@ -70,15 +72,24 @@ export interface GovernanceCapability {
     factor: FactorName;
     path?: ComponentPath;
     at: string;
+    /**
+     * Read the released rows even as the service role (default false: exact numbers for the
+     * service). Other roles always read released rows.
+     */
+    released?: boolean;
   }): Promise<VariantSufficientStatistics[]>;
 
   /**
    * Releases the sufficient statistics non-service roles may read (DESIGN §15): for every
-   * `running` experiment and every catalog factor on the experiment's path, computes the
-   * rows at `at` and publishes them under core's `releaseVariantRow` rules (a row over 1..4
-   * users, or differing from any earlier released row of the variant by 1..4 users, repeats
-   * the variant's previous release instead). Idempotent per (experiment, factor, path, `at`).
-   * Run it on a schedule (the Supabase pg_cron job does it hourly with the refresh).
+   * `running` experiment and every (factor, path) of core's `statisticsReleasePairs` (every
+   * catalog factor on the experiment's path, and every other path a threshold of the
+   * experiment names), computes the rows at `at` and publishes them under core's
+   * `releaseVariantRow` rules (a row over 1..4 users, or differing from any earlier released
+   * row of the variant by 1..4 users, repeats the variant's previous release instead). Each
+   * row's `assigned` is the variant's released count (`releaseAssignedCount`: computed once
+   * per variant and release, under the same rule), never the exact one. Idempotent per
+   * (experiment, factor, path, `at`). Run it on a schedule (the Supabase pg_cron job does it
+   * hourly with the refresh); the governance sweep also releases at its evaluation time.
    *
    * The same call releases the component aggregates non-service roles read
    * ({@link FactorCapability.getComponentAggregates}): computed over the current factor values

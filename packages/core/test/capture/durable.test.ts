@@ -7,6 +7,7 @@ import {
   FactoredError,
   initCapture,
   type KVStorage,
+  LIMITS,
   type SessionRecord,
 } from '@factoredui/core';
 import { describe, expect, it } from 'vitest';
@@ -396,5 +397,26 @@ describe('initCapture', () => {
     expect([...storage.data.keys()].filter((k) => k.startsWith(DEFAULT_QUEUE_STORAGE_KEY))).toEqual(
       [],
     );
+  });
+});
+
+describe('the writer never sends more than LIMITS.eventsPerBatch events in one call', () => {
+  it('refuses a batchSize above the limit when it is created, and accepts the limit', async () => {
+    const time = createVirtualTime();
+    const base = {
+      store: createFaultyStore(seededRandom(1)).store,
+      timers: time.timers(),
+      now: time.now,
+    };
+    let error: unknown;
+    try {
+      createEventWriter({ ...base, batchSize: LIMITS.eventsPerBatch + 1 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(FactoredError);
+    expect((error as FactoredError).code).toBe('invalid_input');
+    expect((error as FactoredError).message).toContain(`at most ${LIMITS.eventsPerBatch}`);
+    await createEventWriter({ ...base, batchSize: LIMITS.eventsPerBatch }).close();
   });
 });

@@ -5,15 +5,16 @@ import {
   assertValidThreshold,
   type Experiment,
   emptySufficientStatistics,
-  FACTOR_CATALOG,
   FactoredError,
   type GovernanceCapability,
   type GovernanceLogEntry,
   type GovernanceThreshold,
   type GovernanceVerdict,
+  releaseAssignedCount,
   releaseComponentAggregates,
   releaseVariantRow,
   type StatisticsContribution,
+  statisticsReleasePairs,
   toEpochMs,
   toIsoString,
 } from '@factoredui/core';
@@ -134,7 +135,7 @@ export function governanceCapability({
         access.identity.role === 'anon' ? undefined : db.tables.experiments.get(query.experimentId);
       if (!experiment) throw experimentNotFound(query.experimentId);
       const path = query.path ?? experiment.path;
-      if (!access.isService) {
+      if (!access.isService || query.released === true) {
         // Released statistics only: the latest release at or before `at`, else zeros.
         let latest: StatisticsRelease | undefined;
         for (const release of db.tables.statisticsReleases) {
@@ -182,14 +183,57 @@ export function governanceCapability({
       const running = [...db.tables.experiments.values()]
         .filter((e) => e.status === 'running')
         .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+      const thresholds = [...db.tables.thresholds.values()];
+      const pendingPairs = (experiment: Experiment) =>
+        statisticsReleasePairs(experiment, thresholds).filter(
+          ({ factor, path }) =>
+            !db.tables.statisticsReleases.some(
+              (r) =>
+                r.experimentId === experiment.id &&
+                r.factor === factor &&
+                r.path === path &&
+                r.releasedAt === releasedAt,
+            ),
+        );
+      // A repeated call at a released time changes nothing, so it announces nothing either.
+      if (
+        running.every((e) => pendingPairs(e).length === 0) &&
+        db.tables.aggregateReleases.some((r) => r.releasedAt === releasedAt)
+      ) {
+        return { released: 0, aggregates: 0 };
+      }
       db.write('governance', (t) => {
         for (const experiment of running) {
-          for (const { name: factor } of FACTOR_CATALOG) {
-            const path = experiment.path;
+          const pending = pendingPairs(experiment);
+          if (pending.length === 0) continue;
+          // The variant's released `assigned` count: once per variant and release.
+          const assignedSets = new Map<string, string[]>();
+          for (const a of t.assignments.values()) {
+            if (a.experimentId !== experiment.id || Date.parse(a.assignedAt) > at) continue;
+            const set = assignedSets.get(a.variantKey) ?? [];
+            assignedSets.set(a.variantKey, set);
+            set.push(a.userId);
+          }
+          let earlier: StatisticsRelease | undefined;
+          for (const r of t.statisticsReleases) {
+            if (r.experimentId !== experiment.id || r.releasedAt >= releasedAt) continue;
+            if (!earlier || r.releasedAt > earlier.releasedAt) earlier = r;
+          }
+          const assigned = new Map<string, number>();
+          for (const v of experiment.variants) {
+            const { assigned: count, cohort } = releaseAssignedCount({
+              experimentId: experiment.id,
+              variantKey: v.key,
+              members: assignedSets.get(v.key) ?? [],
+              history: t.assignedCohorts,
+              previous: earlier?.rows.find((r) => r.variantKey === v.key)?.assigned ?? 0,
+            });
+            if (cohort) t.assignedCohorts.push(cohort);
+            assigned.set(v.key, count);
+          }
+          for (const { factor, path } of pending) {
             const sameKey = (r: StatisticsRelease) =>
               r.experimentId === experiment.id && r.factor === factor && r.path === path;
-            if (t.statisticsReleases.some((r) => sameKey(r) && r.releasedAt === releasedAt))
-              continue;
             let previous: StatisticsRelease | undefined;
             for (const r of t.statisticsReleases) {
               if (sameKey(r) && r.releasedAt < releasedAt) {
@@ -206,6 +250,7 @@ export function governanceCapability({
                 users: users.get(v.key) ?? [],
                 history: t.releasedCohorts,
                 previous: previous?.rows.find((r) => r.variantKey === v.key) ?? null,
+                assigned: assigned.get(v.key) ?? 0,
               });
               if (cohort) t.releasedCohorts.push(cohort);
               return row;

@@ -38,28 +38,53 @@ export interface TestDatabase {
    * back, and returns `'ok'` or the SQLSTATE it failed with.
    */
   tryAs(role: string, claims: object, statement: string, params?: unknown[]): Promise<string>;
+  /**
+   * Like {@link TestDatabase.tryAs}, but returns the rows the statement read (what a client
+   * with that role and those claims would see); throws when it fails.
+   */
+  selectAs(
+    role: string,
+    claims: object,
+    statement: string,
+    params?: unknown[],
+  ): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
-async function tryAsOn(
-  client: { query(text: string, params?: unknown[]): Promise<unknown> },
+type Queryable = { query(text: string, params?: unknown[]): Promise<unknown> };
+
+async function runAs(
+  client: Queryable,
   role: string,
   claims: object,
   statement: string,
   params: unknown[] = [],
-): Promise<string> {
+): Promise<Record<string, unknown>[]> {
   await client.query('begin');
   try {
     await client.query(
       `select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`,
       [role, JSON.stringify(claims)],
     );
-    await client.query(statement, params);
+    const result = (await client.query(statement, params)) as { rows?: Record<string, unknown>[] };
+    return result.rows ?? [];
+  } finally {
+    await client.query('rollback');
+  }
+}
+
+async function tryAsOn(
+  client: Queryable,
+  role: string,
+  claims: object,
+  statement: string,
+  params: unknown[] = [],
+): Promise<string> {
+  try {
+    await runAs(client, role, claims, statement, params);
     return 'ok';
   } catch (error) {
     return String((error as { code?: unknown }).code);
-  } finally {
-    await client.query('rollback');
   }
 }
 
@@ -76,6 +101,7 @@ export async function createPGliteDatabase(): Promise<TestDatabase> {
       await db.exec(`truncate ${DATA_TABLES.join(', ')} restart identity cascade`);
     },
     tryAs: (role, claims, statement, params) => tryAsOn(db, role, claims, statement, params),
+    selectAs: (role, claims, statement, params) => runAs(db, role, claims, statement, params),
     close: () => db.close(),
   };
 }
@@ -112,6 +138,14 @@ export async function createServerDatabase(label: string): Promise<TestDatabase>
       const client = await pool.connect();
       try {
         return await tryAsOn(client, role, claims, statement, params);
+      } finally {
+        client.release();
+      }
+    },
+    selectAs: async (role, claims, statement, params) => {
+      const client = await pool.connect();
+      try {
+        return await runAs(client, role, claims, statement, params);
       } finally {
         client.release();
       }

@@ -315,13 +315,14 @@ export function governanceConformance(ctx: SuiteContext): void {
       const experiment = await seedStatisticsFixture(service);
       const alice = await ctx.user(TEST_USERS.alice);
       await service.releaseStatistics({ at: at(5) });
+      // Three users per variant: neither the sums nor the `assigned` counts are released.
       expect(
         await alice.getSufficientStatistics({
           experimentId: experiment.id,
           factor: 'rage_click_count',
           at: at(5),
         }),
-      ).toEqual([zeros('control', 3), zeros('treatment', 3), zeros('empty')]);
+      ).toEqual([zeros('control'), zeros('treatment'), zeros('empty')]);
     });
 
     it('user stores read released statistics only: no `at`, path, factor or time between releases differences them', async () => {
@@ -401,15 +402,18 @@ export function governanceConformance(ctx: SuiteContext): void {
       const few = (count: number) => count > 0 && count < 5;
       for (const { row } of seen) {
         expect(few(row.n) || few(row.nX) || (row.nX > 0 && few(row.n - row.nX))).toBe(false);
+        expect(few(row.assigned)).toBe(false);
       }
       for (const a of seen) {
         for (const b of seen) {
           if (a.row.variantKey !== b.row.variantKey) continue;
           // Two results of one variant never differ by 1-4 users, across every parameter...
           expect(few(Math.abs(a.row.n - b.row.n))).toBe(false);
+          expect(few(Math.abs(a.row.assigned - b.row.assigned))).toBe(false);
           // ...and with the same users (same factor and path), never in value either.
-          if (a.factor === b.factor && a.path === b.path && a.row.n === b.row.n) {
-            expect({ ...a.row, assigned: 0 }).toEqual({ ...b.row, assigned: 0 });
+          const same = a.row.n === b.row.n && a.row.assigned === b.row.assigned;
+          if (a.factor === b.factor && a.path === b.path && same) {
+            expect(a.row).toEqual(b.row);
           }
         }
       }
@@ -792,6 +796,157 @@ export function governanceConformance(ctx: SuiteContext): void {
       // The next sweep only finds the experiment still running.
       const next = await runGovernanceSweep(service, { at: at(5) });
       expect(next.results.map((r) => r.experiment.id)).toEqual([idle.id]);
+    });
+
+    it('sweeps decide on and log released numbers only: entries around 1 to 4 new users are equal, otherwise at least 5 users apart (DESIGN §15)', async () => {
+      const service = await ctx.service();
+      const experiment = await runningExperiment(service, 'governance-log-release', PATH, [
+        { key: CONTROL_KEY, weight: 50 },
+        { key: 'treatment', weight: 50 },
+      ]);
+      // A threshold on the experiment's path and one on another path: both must be released.
+      await service.upsertThreshold(threshold({ experimentId: experiment.id }));
+      await service.upsertThreshold(
+        threshold({ id: testUuid(0x7e5d, 2), experimentId: experiment.id, path: OTHER_PATH }),
+      );
+      const seed = new Seeder(service);
+      let next = 0;
+      const enrol = async (count: number, variantKey: string, hours: number) => {
+        for (let i = 0; i < count; i += 1) {
+          next += 1;
+          const id = user(500 + next);
+          await service.recordAssignment({
+            userId: id,
+            experimentId: experiment.id,
+            variantKey,
+            assignedAt: at(hours, 30),
+          });
+          await seed.activity(id, at(hours, 40), next % 4);
+          await seed.activity(id, at(hours, 50), (next % 3) + 1, OTHER_PATH);
+        }
+      };
+      const sweep = async (hours: number) => {
+        await seed.snapshot(at(hours));
+        const result = await runGovernanceSweep(service, { at: at(hours), autoConclude: false });
+        expect(result.failures).toEqual([]);
+      };
+      // Six users per variant, then one newcomer, then three more (four since the first
+      // sweep), one user's value changes, then a fifth newcomer.
+      await enrol(6, CONTROL_KEY, 1);
+      await enrol(6, 'treatment', 1);
+      await sweep(2);
+      await enrol(1, 'treatment', 2);
+      await sweep(3);
+      await enrol(3, 'treatment', 3);
+      await sweep(4);
+      await seed.activity(user(501), at(4, 10), 7);
+      await sweep(5);
+      await enrol(1, 'treatment', 5);
+      await sweep(6);
+      // The service's exact numbers did move by one user between sweeps.
+      const exact = async (hours: number) =>
+        (
+          await service.getSufficientStatistics({
+            experimentId: experiment.id,
+            factor: 'rage_click_count',
+            at: at(hours),
+          })
+        ).find((r) => r.variantKey === 'treatment');
+      expect((await exact(3))?.n).toBe(7);
+      expect((await exact(3))?.assigned).toBe(7);
+      expect((await exact(2))?.assigned).toBe(6);
+
+      // What a signed-in user reads from the log (newest first).
+      const alice = await ctx.user(TEST_USERS.alice);
+      const entries = (await alice.listGovernanceLog({ experimentId: experiment.id })).reverse();
+      expect(entries.map((e) => e.evaluatedAt)).toEqual([2, 3, 4, 5, 6].map((h) => at(h)));
+      const few = (count: number) => count > 0 && count < 5;
+      for (const entry of entries) {
+        for (const count of Object.values(entry.assigned)) expect(few(count)).toBe(false);
+        for (const f of entry.factors) {
+          for (const v of f.variants) {
+            expect(few(v.n)).toBe(false);
+            expect(few(v.nWithCovariate)).toBe(false);
+          }
+        }
+      }
+      for (const a of entries) {
+        for (const b of entries) {
+          for (const key of Object.keys(a.assigned)) {
+            expect(few(Math.abs((a.assigned[key] ?? 0) - (b.assigned[key] ?? 0)))).toBe(false);
+          }
+          for (const fa of a.factors) {
+            const fb = b.factors.find((f) => f.factor === fa.factor && f.path === fa.path);
+            for (const va of fa.variants) {
+              const vb = fb?.variants.find((v) => v.variantKey === va.variantKey);
+              expect(vb).toBeDefined();
+              expect(few(Math.abs(va.n - (vb?.n ?? 0)))).toBe(false);
+              expect(few(Math.abs(va.nWithCovariate - (vb?.nWithCovariate ?? 0)))).toBe(false);
+              if (va.n === vb?.n && va.nWithCovariate === vb.nWithCovariate) {
+                expect(va.mean).toBe(vb.mean);
+              }
+            }
+          }
+        }
+      }
+      // Around 1 to 4 newcomers and one changed value the log repeats every number.
+      const numbers = (e: GovernanceLogEntry | undefined) => ({
+        assigned: e?.assigned,
+        srm: e?.srm,
+        factors: e?.factors,
+      });
+      for (const i of [1, 2, 3]) expect(numbers(entries[i])).toEqual(numbers(entries[0]));
+      // Five newcomers are logged; both thresholded paths were released and evaluated.
+      const last = entries[4];
+      expect(last?.assigned).toEqual({ control: 6, treatment: 11 });
+      expect(
+        last?.factors.map((f) => [f.path, f.variants.map((v) => [v.variantKey, v.n])]),
+      ).toEqual([
+        [
+          OTHER_PATH,
+          [
+            [CONTROL_KEY, 6],
+            ['treatment', 11],
+          ],
+        ],
+        [
+          PATH,
+          [
+            [CONTROL_KEY, 6],
+            ['treatment', 11],
+          ],
+        ],
+      ]);
+      // A user store's dashboard summary counts only the caller's own rows: alice's (none).
+      expect((await alice.getExperimentSummary(experiment.id)).map((r) => r.assignedUsers)).toEqual(
+        [0, 0],
+      );
+      const anon = await ctx.harness().anon?.();
+      if (anon) {
+        // anon gets the error getExperiment gives it: no counts at all.
+        const refused = await anon.getExperiment(experiment.id).then(
+          () => 'resolved',
+          (e: FactoredError) => e.code,
+        );
+        expect(refused).not.toBe('resolved');
+        await expectCode(
+          anon.getExperimentSummary(experiment.id),
+          refused as FactoredError['code'],
+        );
+      }
+      // The user reads exactly the release the sweep logged, on both paths.
+      for (const path of [PATH, OTHER_PATH]) {
+        const rows = await alice.getSufficientStatistics({
+          experimentId: experiment.id,
+          factor: 'rage_click_count',
+          path,
+          at: at(6),
+        });
+        expect(rows.map((r) => [r.variantKey, r.assigned, r.n])).toEqual([
+          [CONTROL_KEY, 6, 6],
+          ['treatment', 11, 11],
+        ]);
+      }
     });
   });
 }

@@ -201,5 +201,144 @@ export function limitsConformance(ctx: SuiteContext): void {
       }
       expect(await store.listEvents()).toEqual([]);
     });
+
+    it('refuses more than LIMITS.eventsPerBatch events in one insertEvents call and takes exactly that many', async () => {
+      const store = await ctx.user(TEST_USERS.alice);
+      const s = session(TEST_USERS.alice, 5);
+      await store.startSession(s);
+      const batch = Array.from({ length: LIMITS.eventsPerBatch + 1 }, () => event(s));
+      const error = await expectCode(store.insertEvents(batch), 'invalid_input');
+      expect(error.message).toContain(
+        `${LIMITS.eventsPerBatch + 1} events in one insertEvents call; the limit is ${LIMITS.eventsPerBatch} (LIMITS.eventsPerBatch)`,
+      );
+      expect(await store.listEvents()).toEqual([]);
+      expect(await store.insertEvents(batch.slice(1))).toEqual({
+        inserted: LIMITS.eventsPerBatch,
+        duplicates: 0,
+      });
+    });
+
+    it('refuses service-only experiment definitions over the limits, and accepts them at the limits', async () => {
+      const service = await ctx.service();
+      const base = {
+        name: 'limits-experiment',
+        path: 'shop/checkout/pay',
+        variants: [
+          { key: 'control', weight: 50 },
+          { key: 'b', weight: 50 },
+        ],
+      };
+      const many = (count: number) =>
+        Array.from({ length: count }, (_, i) => ({
+          key: i === 0 ? 'control' : `v${i}`,
+          weight: i === 0 ? 100 - (count - 1) : 1,
+        }));
+      const config = (bytes: number) => exactly(bytes, {}, (fill) => ({ pad: fill }));
+      const rule = { kind: 'metadata', field: 'app_version', operator: 'eq', value: '1' } as const;
+      const over: [string, Record<string, unknown>][] = [
+        ['name', { name: 'n'.repeat(LIMITS.experimentNameChars + 1) }],
+        ['seed', { seed: 's'.repeat(LIMITS.experimentNameChars + 1) }],
+        ['description', { description: 'd'.repeat(LIMITS.experimentDescriptionChars + 1) }],
+        ['variants', { variants: many(LIMITS.experimentVariants + 1) }],
+        [
+          'variants[1].config',
+          {
+            variants: [
+              base.variants[0],
+              { key: 'b', weight: 50, config: config(LIMITS.variantConfigBytes + 1) },
+            ],
+          },
+        ],
+        [
+          'variants[1].config',
+          {
+            variants: [
+              base.variants[0],
+              { key: 'b', weight: 50, config: nested(LIMITS.jsonDepth + 1) },
+            ],
+          },
+        ],
+        [
+          'targeting',
+          { targeting: Array.from({ length: LIMITS.experimentTargetingRules + 1 }, () => rule) },
+        ],
+        [
+          'targeting[0]',
+          { targeting: [{ ...rule, value: 'x'.repeat(LIMITS.variantConfigBytes) }] },
+        ],
+        [
+          'platforms',
+          { platforms: Array.from({ length: LIMITS.experimentPlatforms + 1 }, (_, i) => `p${i}`) },
+        ],
+        ['platforms[0]', { platforms: ['p'.repeat(LIMITS.platformChars + 1)] }],
+      ];
+      for (const [field, change] of over) {
+        const error = await expectCode(
+          service.insertExperiment({ ...base, ...change } as never),
+          'invalid_input',
+        );
+        expect(error.details?.field, field).toBe(field);
+      }
+      expect(await service.listExperiments()).toEqual([]);
+      const atLimits = await service.insertExperiment({
+        ...base,
+        name: 'n'.repeat(LIMITS.experimentNameChars),
+        description: 'd'.repeat(LIMITS.experimentDescriptionChars),
+        variants: many(LIMITS.experimentVariants).map((v, i) =>
+          i === 1 ? { ...v, config: config(LIMITS.variantConfigBytes) } : v,
+        ),
+        targeting: Array.from({ length: LIMITS.experimentTargetingRules }, () => rule),
+        platforms: Array.from({ length: LIMITS.experimentPlatforms }, (_, i) =>
+          `${i}`.padEnd(LIMITS.platformChars, 'p'),
+        ),
+        coverage: 1,
+        seed: 's'.repeat(LIMITS.experimentNameChars),
+      } as never);
+      expect(atLimits.variants).toHaveLength(LIMITS.experimentVariants);
+      expect(bytesOf(atLimits.variants[1]?.config ?? {})).toBe(LIMITS.variantConfigBytes);
+      expect(await service.getExperiment(atLimits.id)).toEqual(atLimits);
+    });
+
+    it('refuses a governance log entry over LIMITS.governanceLogEntryBytes or nested deeper than LIMITS.jsonDepth', async () => {
+      const service = await ctx.service();
+      const experiment = await service.insertExperiment({
+        name: 'limits-log',
+        path: 'shop/checkout/pay',
+        variants: [
+          { key: 'control', weight: 50 },
+          { key: 'b', weight: 50 },
+        ],
+      } as never);
+      const entry = (n: number, extra: Record<string, unknown>) =>
+        ({
+          id: testUuid(0x11a3, n),
+          experimentId: experiment.id,
+          evaluatedAt: T0,
+          controlKey: 'control',
+          weights: { control: 50, b: 50 },
+          assigned: { control: 0, b: 0 },
+          srm: { tested: false, statistic: 0, df: 1, pValue: 1, flagged: false },
+          factors: [],
+          settings: {},
+          verdict: 'continue',
+          winner: null,
+          reason: 'limits',
+          ...extra,
+        }) as never;
+      const huge = await expectCode(
+        service.appendGovernanceLog(
+          entry(1, { reason: 'r'.repeat(LIMITS.governanceLogEntryBytes) }),
+        ),
+        'invalid_input',
+      );
+      expect(huge.message).toContain(`the limit is ${LIMITS.governanceLogEntryBytes} bytes`);
+      const deep = await expectCode(
+        service.appendGovernanceLog(entry(2, { settings: nested(LIMITS.jsonDepth) })),
+        'invalid_input',
+      );
+      expect(deep.message).toContain(`the limit is ${LIMITS.jsonDepth}`);
+      expect(await service.listGovernanceLog()).toEqual([]);
+      expect((await service.appendGovernanceLog(entry(3, {}))).reason).toBe('limits');
+    });
   });
 }
