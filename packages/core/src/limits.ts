@@ -35,6 +35,10 @@ export const LIMITS = Object.freeze({
   keyIdChars: 128,
   /** Highest spec version (PostgreSQL `integer`). Versions are integers from 1 to this. */
   specVersionMax: 2_147_483_647,
+  /** Longest custom event name (`track(name, …)`) and longest property name. */
+  eventNameChars: 64,
+  /** Most numeric properties of one custom event. */
+  eventProperties: 32,
 });
 
 /** The names of {@link LIMITS}. */

@@ -17,6 +17,8 @@ import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
 // Reviewed additions of the input-limit migrations: limits(), limit_of, json_depth,
 // json_too_deep, too_deep_path, json_limit_problem, text_limit_problem and envelope_version are
 // SECURITY INVOKER pure functions of their arguments (no table access), with search_path ''.
+// custom_event_problem (issue #19) is the same kind: a pure check of a custom event's payload,
+// called by the events trigger.
 const CLIENT_FUNCTIONS = [
   'activate_spec(input jsonb)',
   'append_governance_log(entry jsonb)',
@@ -32,6 +34,7 @@ const CLIENT_FUNCTIONS = [
   'check_window(window_ms double precision)',
   'cluster_json(c factoredui.clusters)',
   'compute_factors(as_of timestamp with time zone, window_ms double precision)',
+  'custom_event_problem(payload jsonb)',
   'envelope_version(envelope jsonb)',
   'event_json(e factoredui.events)',
   'experiment_json(e factoredui.experiments)',

@@ -11,6 +11,16 @@ export {
   retryDelay,
 } from './backoff.js';
 export {
+  type CustomEventPayload,
+  customEventPayload,
+  customPayloadProblem,
+  DEFAULT_TRACK_PATH,
+  type EventProperties,
+  eventNameProblem,
+  eventPropertiesProblem,
+  readCustomEvent,
+} from './custom.js';
+export {
   createRageClickDetector,
   createScrollReversalDetector,
   type RageBurst,
@@ -26,6 +36,7 @@ export {
   type CaptureStats,
   type InitCaptureOptions,
   initCapture,
+  type TrackOptions,
 } from './init.js';
 export { createQueueKeeper, type QueueKeeper, type QueueKeeperOptions } from './keeper.js';
 export {
