@@ -3,6 +3,7 @@ import type {
   ClusterAssignment,
   ComponentFactorAggregate,
   Experiment,
+  ExperimentMetricPlan,
   Exposure,
   FactoredEvent,
   FactorSnapshotValue,
@@ -14,6 +15,7 @@ import type {
   ReleasedCohort,
   Session,
   StoreChange,
+  StoredMetric,
   StoredSpec,
   StoreTopic,
   VariantSufficientStatistics,
@@ -38,6 +40,10 @@ export interface MemoryTables {
   exposures: Map<string, Exposure>;
   /** By threshold id. */
   thresholds: Map<string, GovernanceThreshold>;
+  /** Metric versions by name, ascending. */
+  metrics: Map<string, StoredMetric[]>;
+  /** Metric plans by experiment id. */
+  metricPlans: Map<string, ExperimentMetricPlan>;
   /** Append-only, in insertion order. */
   governanceLog: GovernanceLogEntry[];
   /** Versions by `name\0platform`, ascending. */
@@ -85,6 +91,8 @@ function emptyTables(): MemoryTables {
     assignments: new Map(),
     exposures: new Map(),
     thresholds: new Map(),
+    metrics: new Map(),
+    metricPlans: new Map(),
     governanceLog: [],
     specs: new Map(),
     activeSpecs: new Map(),
@@ -104,6 +112,8 @@ const MAP_TABLES = [
   'assignments',
   'exposures',
   'thresholds',
+  'metrics',
+  'metricPlans',
   'specs',
   'activeSpecs',
 ] as const satisfies readonly (keyof MemoryTables)[];

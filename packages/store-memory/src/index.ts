@@ -15,6 +15,7 @@ import { captureCapability } from './capabilities/capture.js';
 import { experimentsCapability } from './capabilities/experiments.js';
 import { factorsCapability } from './capabilities/factors.js';
 import { governanceCapability } from './capabilities/governance.js';
+import { metricsCapability } from './capabilities/metrics.js';
 import { specsCapability } from './capabilities/specs.js';
 import type { MemoryContext } from './context.js';
 import { createMemoryDatabase, type MemoryDatabase } from './database.js';
@@ -104,6 +105,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     ...factorsCapability(context),
     ...experimentsCapability(context),
     ...governanceCapability(context),
+    ...metricsCapability(context),
     ...specsCapability(context),
     subscribe: (topic, listener) => database.subscribe(topic, listener),
   };

@@ -6,6 +6,7 @@ import type { FactoredStore } from '../store/contract.js';
 import { createEventId } from '../util/ids.js';
 import { type TimeInput, toIsoString } from '../util/time.js';
 import { analyzeExperiment, type FactorAnalysisInput } from './analysis.js';
+import { assertValidMetricPlan, type ExperimentMetricPlan, type MetricGoalInput } from './goals.js';
 import type { GovernanceOptions } from './settings.js';
 import { factorBetterDirection, resolveThresholds } from './thresholds.js';
 import type {
@@ -20,6 +21,13 @@ import { computeGovernanceVerdict } from './verdict.js';
 export interface GovernanceCheckOptions extends GovernanceOptions {
   /** Evaluation time (default: now). Only snapshots at or before it are used. */
   at?: TimeInput;
+  /**
+   * The experiment's primary metric and guardrails (DESIGN §18). `runGovernanceCheck` (and so
+   * the sweep) defaults to the plan stored with `setMetricPlan` (`null`: none); the read-only
+   * functions use only a plan given here. Metric statistics are read with
+   * `getMetricStatistics` (service role) and every number lands in the log row.
+   */
+  plan?: ExperimentMetricPlan | null;
 }
 
 /** Options of {@link runGovernanceCheck} and {@link runGovernanceSweep}. */
@@ -39,6 +47,58 @@ async function assignedCounts(
   return Object.fromEntries(rows.map((r) => [r.variantKey, r.assignedUsers]));
 }
 
+/** Reads the statistics of every metric of `plan` (latest or pinned version) at `at`. */
+async function metricGoalInputs(
+  store: FactoredStore,
+  experiment: Experiment,
+  plan: ExperimentMetricPlan,
+  at: string,
+): Promise<MetricGoalInput[]> {
+  assertValidMetricPlan(plan);
+  const goals = [
+    ...(plan.primary
+      ? [
+          {
+            role: 'primary' as const,
+            metric: plan.primary.metric,
+            version: plan.primary.version,
+            value: plan.primary.minimumEffect ?? 0,
+            scale: plan.primary.scale ?? ('absolute' as const),
+          },
+        ]
+      : []),
+    ...plan.guardrails.map((g) => ({
+      role: 'guardrail' as const,
+      metric: g.metric,
+      version: g.version,
+      value: g.margin,
+      scale: g.scale ?? ('relative' as const),
+    })),
+  ];
+  return Promise.all(
+    goals.map(async (goal) => {
+      const versions = await store.listMetrics({ name: goal.metric, allVersions: true });
+      const metric =
+        goal.version === undefined
+          ? versions[versions.length - 1]
+          : versions.find((m) => m.version === goal.version);
+      if (!metric)
+        throw new FactoredError(
+          'not_found',
+          `metric ${goal.metric}${goal.version === undefined ? '' : ` version ${goal.version}`} of the plan of ${experiment.name} does not exist; define it with defineMetric.`,
+          { details: { metric: goal.metric } },
+        );
+      const statistics = await store.getMetricStatistics({
+        experimentId: experiment.id,
+        metric: metric.name,
+        version: metric.version,
+        at,
+      });
+      return { role: goal.role, metric, statistics, value: goal.value, scale: goal.scale };
+    }),
+  );
+}
+
 async function evaluate(
   store: FactoredStore,
   experiment: Experiment,
@@ -46,6 +106,9 @@ async function evaluate(
   options: GovernanceCheckOptions,
 ): Promise<ExperimentEvaluation> {
   const at = toIsoString(options.at ?? Date.now(), 'at');
+  const metrics = options.plan
+    ? await metricGoalInputs(store, experiment, options.plan, at)
+    : undefined;
   const statistics = await Promise.all(
     factors.map((f) =>
       store.getSufficientStatistics({
@@ -69,6 +132,7 @@ async function evaluate(
       variants: experiment.variants,
       assigned,
       factors: factors.map((f, i) => ({ ...f, statistics: statistics[i] ?? [] })),
+      ...(metrics ? { metrics } : {}),
     },
     options,
   );
@@ -158,7 +222,8 @@ export interface GovernanceCheckResult {
 }
 
 /**
- * Governs one running experiment: evaluates its thresholds, draws the verdict
+ * Governs one running experiment: evaluates its thresholds and its metric plan (`options.plan`,
+ * else the stored one), draws the verdict
  * ({@link computeGovernanceVerdict}), appends it with every per-factor number to the log and,
  * on `conclude` (unless `autoConclude: false`), moves the experiment from `running` to
  * `concluded` with the winner. Requires the service role.
@@ -180,12 +245,11 @@ export async function runGovernanceCheck(
       { details: { experimentId: experiment.id, status: experiment.status } },
     );
   }
-  const evaluation = await evaluate(
-    store,
-    experiment,
-    await thresholdFactors(store, experiment),
-    options,
-  );
+  const plan = options.plan !== undefined ? options.plan : await store.getMetricPlan(experiment.id);
+  const evaluation = await evaluate(store, experiment, await thresholdFactors(store, experiment), {
+    ...options,
+    plan,
+  });
   const decision = computeGovernanceVerdict(evaluation);
   const entry = await logGovernanceVerdict(store, evaluation, decision);
   if (

@@ -4,6 +4,7 @@ import type { ClusterCapability, FactorCapability } from './factors.js';
 import type { GovernanceCapability } from './governance.js';
 import type { IdentityCapability } from './identity.js';
 import type { MaintenanceCapability } from './maintenance.js';
+import type { MetricCapability } from './metrics.js';
 import type { RealtimeCapability } from './realtime.js';
 import type { SpecCapability } from './specs.js';
 
@@ -13,7 +14,7 @@ import type { SpecCapability } from './specs.js';
  * into an empty result. Core functions take the store as their first argument.
  *
  * Capability groups: identity, capture, factors, clusters, experiments, dashboard,
- * governance, specs, realtime (optional) and maintenance (service role).
+ * governance, metrics, specs, realtime (optional) and maintenance (service role).
  *
  * A store is complete when it passes `runStoreConformanceSuite` from
  * `@factoredui/core/testing` unchanged.
@@ -26,6 +27,7 @@ export interface FactoredStore
     ExperimentCapability,
     DashboardCapability,
     GovernanceCapability,
+    MetricCapability,
     SpecCapability,
     RealtimeCapability,
     MaintenanceCapability {}

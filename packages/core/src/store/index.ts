@@ -5,5 +5,6 @@ export type { ClusterCapability, FactorCapability } from './factors.js';
 export type { GovernanceCapability } from './governance.js';
 export type { IdentityCapability, StoreIdentity } from './identity.js';
 export type { MaintenanceCapability } from './maintenance.js';
+export type { MetricCapability } from './metrics.js';
 export type { RealtimeCapability, StoreChange, StoreTopic } from './realtime.js';
 export type { SpecCapability } from './specs.js';

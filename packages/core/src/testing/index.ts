@@ -19,6 +19,7 @@ import { experimentsConformance } from './suites/experiments.js';
 import { factorsConformance } from './suites/factors.js';
 import { governanceConformance } from './suites/governance.js';
 import { limitsConformance } from './suites/limits.js';
+import { metricsConformance } from './suites/metrics.js';
 import { specsConformance } from './suites/specs.js';
 
 export {
@@ -27,6 +28,12 @@ export {
   type FactorFixtureCheckpoint,
   type FactorFixtureExpectation,
 } from './fixtures/factors/index.js';
+export {
+  METRIC_FIXTURE_DATA,
+  METRIC_FIXTURES,
+  type MetricFixture,
+  type MetricFixtureData,
+} from './fixtures/metrics/index.js';
 export type { ConformanceOptions, StoreHarness } from './harness.js';
 export { TEST_USERS, testUuid } from './harness.js';
 export {
@@ -44,6 +51,7 @@ export function runStoreConformanceSuite(options: ConformanceOptions): void {
     factorsConformance(ctx);
     experimentsConformance(ctx);
     governanceConformance(ctx);
+    metricsConformance(ctx);
     specsConformance(ctx);
   });
 }

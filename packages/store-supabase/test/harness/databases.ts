@@ -7,6 +7,8 @@ import { serverTemplateName } from './server-template.js';
 /** Every data table, emptied between tests (the factor catalog and migration log stay). */
 const DATA_TABLES = [
   'governance_log',
+  'metrics',
+  'metric_plans',
   'thresholds',
   'exposures',
   'assignments',
