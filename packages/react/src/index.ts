@@ -19,6 +19,8 @@ export {
   useFactorHistory,
   useFactors,
   useGovernanceLog,
+  useMetricPlan,
+  useMetrics,
   usePlatform,
   useRecentGovernanceLog,
   useStoreQuery,
