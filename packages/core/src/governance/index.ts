@@ -22,6 +22,11 @@ export {
   runGovernanceSweep,
 } from './check.js';
 export {
+  estimateTimeToDecision,
+  type TimeToDecision,
+  type TimeToDecisionOptions,
+} from './duration.js';
+export {
   assertValidMetricPlan,
   type ExperimentMetricPlan,
   evaluateMetricGoal,
