@@ -19,6 +19,7 @@ export {
   measureJson,
   stringLimitProblem,
 } from './limits.js';
+export * from './metrics/index.js';
 export * from './observe/index.js';
 export * from './sdui/index.js';
 export type * from './store/index.js';

@@ -54,6 +54,10 @@ export const LIMITS = Object.freeze({
   variantConfigBytes: 16_384,
   /** Largest governance log entry, bytes of JSON. */
   governanceLogEntryBytes: 262_144,
+  /** Longest custom event name (`track(name, …)`) and longest property name. */
+  eventNameChars: 64,
+  /** Most numeric properties of one custom event. */
+  eventProperties: 32,
 });
 
 /** The names of {@link LIMITS}. */

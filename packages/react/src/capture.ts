@@ -3,7 +3,10 @@ import {
   type CaptureHandle,
   type CaptureStats,
   type ComponentPath,
+  customEventPayload,
+  DEFAULT_TRACK_PATH,
   type EventPayload,
+  type EventProperties,
   type EventType,
   FactoredError,
   type FactoredStore,
@@ -11,6 +14,7 @@ import {
   type InitCaptureOptions,
   initCapture,
   payloadProblem,
+  type TrackOptions,
 } from '@factoredui/core';
 
 /**
@@ -26,7 +30,12 @@ export interface ReactCapture {
   trackNavigation(path: ComponentPath, payload?: EventPayload): string | null;
   /** Records an `impression` (see {@link CaptureHandle.trackImpression}); `null` until active. */
   trackImpression(path: ComponentPath, payload?: EventPayload): string | null;
-  /** Records any event type (see {@link CaptureHandle.track}); `null` until active. */
+  /**
+   * Records a custom event with numeric properties, e.g. `track('purchase', { revenue: 42.5 })`
+   * (see {@link CaptureHandle.track}); `null` until active.
+   */
+  track(name: string, properties?: EventProperties, options?: TrackOptions): string | null;
+  /** Records any event type at a path (see {@link CaptureHandle.track}); `null` until active. */
   track(type: EventType, path: ComponentPath, payload?: EventPayload): string | null;
   /** Writes everything queued now. Resolves with an empty result when capture is not running. */
   flushEvents(): Promise<FlushResult>;
@@ -75,7 +84,24 @@ export function createCaptureBridge(): CaptureBridge {
       call('navigation', path, payload, (h) => h.trackNavigation(path, payload)),
     trackImpression: (path, payload) =>
       call('impression', path, payload, (h) => h.trackImpression(path, payload)),
-    track: (type, path, payload) => call(type, path, payload, (h) => h.track(type, path, payload)),
+    track(
+      nameOrType: string,
+      second?: EventProperties | ComponentPath,
+      third?: EventPayload | TrackOptions,
+    ): string | null {
+      if (typeof second === 'string') {
+        const type = nameOrType as EventType;
+        const payload = third as EventPayload | undefined;
+        return call(type, second, payload, (h) => h.track(type, second, payload));
+      }
+      // Validated now (in the caller's stack); the handle validates again when it runs.
+      const { name, properties } = customEventPayload(nameOrType, second);
+      const options = third as TrackOptions | undefined;
+      const path = options?.path ?? DEFAULT_TRACK_PATH;
+      return call('custom', path, { name, properties: { ...properties } }, (h) =>
+        h.track(name, properties, options),
+      );
+    },
     flushEvents: () => (handle ? handle.flushEvents() : Promise.resolve(IDLE_FLUSH)),
     getSessionId: () => handle?.getSessionId() ?? null,
     getStats: () => handle?.getStats() ?? null,

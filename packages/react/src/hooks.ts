@@ -3,6 +3,7 @@ import {
   type ComponentPath,
   componentFactorsQuery,
   type ExperimentEvaluation,
+  type ExperimentMetricPlan,
   type ExperimentResultsQueryInput,
   type ExperimentStatus,
   type ExperimentVariantSummary,
@@ -18,9 +19,13 @@ import {
   type GovernanceVerdict,
   governanceLogQuery,
   hashQueryKey,
+  type MetricsQueryInput,
+  metricPlanQuery,
+  metricsQuery,
   type Platform,
   type QuerySnapshot,
   recentGovernanceLogQuery,
+  type StoredMetric,
   type StoreQuery,
   type TimeInput,
 } from '@factoredui/core';
@@ -129,6 +134,20 @@ export function useGovernanceLog(
 /** The newest `limit` (default 20) governance log entries over all experiments; live. */
 export function useRecentGovernanceLog(limit?: number): QueryResult<GovernanceLogEntry[]> {
   return useStoreQuery(recentGovernanceLogQuery(limit));
+}
+
+/** Metric definitions (latest version of each, or `allVersions`); live as metrics are defined. */
+export function useMetrics(options: MetricsQueryInput = {}): QueryResult<StoredMetric[]> {
+  return useStoreQuery(metricsQuery(options));
+}
+
+/**
+ * The metric plan of an experiment (primary metric and guardrails with their margins), or
+ * `null`; live as it changes. The numbers governance read from it are in the log entries'
+ * `metrics` ({@link useGovernanceLog}), with the Bayesian readout of each comparison.
+ */
+export function useMetricPlan(experimentId: string): QueryResult<ExperimentMetricPlan | null> {
+  return useStoreQuery(metricPlanQuery(experimentId));
 }
 
 /** The provider's store, for reads the hooks here do not cover (see also `useStoreQuery`). */

@@ -20,6 +20,8 @@ export {
   useFactorHistory,
   useFactors,
   useGovernanceLog,
+  useMetricPlan,
+  useMetrics,
   usePlatform,
   useRecentGovernanceLog,
   useStoreQuery,

@@ -137,6 +137,26 @@ describe('capture through the provider', () => {
     expect(clicks.every((e) => e.userId === 'user-1')).toBe(true);
   });
 
+  it('useCapture().track(name, properties) records a custom event; bad properties throw at once', async () => {
+    const { user, service } = createStores();
+    render(
+      <FactoredProvider store={user} capture={{ storage: null, flushIntervalMs: 60_000 }}>
+        <GrabCapture />
+      </FactoredProvider>,
+    );
+    await waitFor(() => expect(captured?.active).toBe(true));
+    captured!.trackNavigation('shop/checkout');
+    captured!.track('purchase', { revenue: 42.5 });
+    expect(() => captured!.track('purchase', { revenue: '42' as never })).toThrow(/finite number/);
+    await act(async () => {
+      await captured!.flushEvents();
+    });
+    const custom = await eventsOf(service, 'custom');
+    expect(custom.map((e) => [e.path, e.payload])).toEqual([
+      ['shop/checkout', { name: 'purchase', properties: { revenue: 42.5 } }],
+    ]);
+  });
+
   it('records one impression per path and mount, with structural payload', async () => {
     const { user, service } = createStores();
     const view = render(

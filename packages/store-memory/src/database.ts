@@ -4,6 +4,7 @@ import type {
   ComponentFactorAggregate,
   ErasureRecord,
   Experiment,
+  ExperimentMetricPlan,
   Exposure,
   FactoredEvent,
   FactorSnapshotValue,
@@ -16,6 +17,7 @@ import type {
   ReleasedCohort,
   Session,
   StoreChange,
+  StoredMetric,
   StoredSpec,
   StoreTopic,
   VariantSufficientStatistics,
@@ -40,6 +42,10 @@ export interface MemoryTables {
   exposures: Map<string, Exposure>;
   /** By threshold id. */
   thresholds: Map<string, GovernanceThreshold>;
+  /** Metric versions by name, ascending. */
+  metrics: Map<string, StoredMetric[]>;
+  /** Metric plans by experiment id. */
+  metricPlans: Map<string, ExperimentMetricPlan>;
   /** Append-only, in insertion order. */
   governanceLog: GovernanceLogEntry[];
   /** Versions by `name\0platform`, ascending. */
@@ -95,6 +101,8 @@ function emptyTables(): MemoryTables {
     assignments: new Map(),
     exposures: new Map(),
     thresholds: new Map(),
+    metrics: new Map(),
+    metricPlans: new Map(),
     governanceLog: [],
     specs: new Map(),
     activeSpecs: new Map(),
@@ -118,6 +126,8 @@ const MAP_TABLES = [
   'assignments',
   'exposures',
   'thresholds',
+  'metrics',
+  'metricPlans',
   'specs',
   'activeSpecs',
   'settings',

@@ -16,6 +16,7 @@ import { experimentsCapability } from './capabilities/experiments.js';
 import { factorsCapability } from './capabilities/factors.js';
 import { governanceCapability } from './capabilities/governance.js';
 import { lifecycleCapability } from './capabilities/lifecycle.js';
+import { metricsCapability } from './capabilities/metrics.js';
 import { specsCapability } from './capabilities/specs.js';
 import type { MemoryContext } from './context.js';
 import { createMemoryDatabase, type MemoryDatabase } from './database.js';
@@ -114,6 +115,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     ...factors,
     ...experiments,
     ...governanceCapability(context),
+    ...metricsCapability(context),
     ...specsCapability(context),
     ...lifecycleCapability(
       context,

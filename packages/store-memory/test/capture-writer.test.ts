@@ -3,6 +3,7 @@ import {
   createEventWriter,
   createMemoryKVStorage,
   DEFAULT_QUEUE_STORAGE_KEY,
+  DEFAULT_TRACK_PATH,
   type EventType,
   FactoredError,
   type FactoredEvent,
@@ -434,6 +435,60 @@ describe('bad input', () => {
     const events = await inner.listEvents();
     expect(events.map((e) => e.id)).toEqual([ok]);
     expect(events[0]).toMatchObject({ type: 'impression', path: 'shop/cart', userId: USER });
+  });
+});
+
+describe('initCapture track(name, properties)', () => {
+  it('records a custom event with numeric properties on the current path', async () => {
+    const inner = createMemoryStore({ userId: USER });
+    const capture = initCapture({ store: inner, adapter: null, flushIntervalMs: 60_000 });
+    const early = capture.track('signup');
+    capture.trackNavigation('shop/checkout');
+    const purchase = capture.track('purchase', { revenue: 42.5, items: 3 });
+    const elsewhere = capture.track('coupon', { value: -5 }, { path: 'shop/cart/coupon' });
+    await capture.stopCapture();
+    const events = await inner.listEvents({ types: ['custom'] });
+    expect(events.map((e) => [e.id, e.path, e.payload])).toEqual([
+      [early, DEFAULT_TRACK_PATH, { name: 'signup', properties: {} }],
+      [purchase, 'shop/checkout', { name: 'purchase', properties: { revenue: 42.5, items: 3 } }],
+      [elsewhere, 'shop/cart/coupon', { name: 'coupon', properties: { value: -5 } }],
+    ]);
+  });
+
+  it('refuses bad names and non-numeric properties without queueing anything', async () => {
+    const inner = createMemoryStore({ userId: USER });
+    const capture = initCapture({ store: inner, adapter: null, flushIntervalMs: 60_000 });
+    const cases: [() => unknown, string, RegExp][] = [
+      [() => capture.track('purchase', { revenue: '42' as never }), 'properties', /finite number/],
+      [() => capture.track('purchase', { revenue: Number.NaN }), 'properties', /finite number/],
+      [() => capture.track('purchase', { 'a b': 1 }), 'properties', /letters, digits/],
+      [() => capture.track('click', {}), 'name', /built-in event type/],
+      [() => capture.track('', {}), 'name', /non-empty/],
+      [() => capture.track('x'.repeat(65), {}), 'name', /LIMITS.eventNameChars/],
+      [
+        () =>
+          capture.track(
+            'many',
+            Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`p${i}`, i])),
+          ),
+        'properties',
+        /LIMITS.eventProperties/,
+      ],
+    ];
+    for (const [call, field, message] of cases) {
+      let error: unknown;
+      try {
+        call();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(FactoredError);
+      expect((error as FactoredError).code).toBe('invalid_input');
+      expect((error as FactoredError).details).toEqual({ field });
+      expect((error as FactoredError).message).toMatch(message);
+    }
+    expect(capture.getStats().queued).toBe(0);
+    await capture.stopCapture();
   });
 });
 

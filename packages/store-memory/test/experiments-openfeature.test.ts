@@ -2,7 +2,9 @@ import {
   bucketUser,
   concludeExperiment,
   createExperiment,
+  DEFAULT_TRACK_PATH,
   type FactoredStore,
+  initCapture,
   type JsonObject,
   type NewExperiment,
   startExperiment,
@@ -150,14 +152,36 @@ describe('FactoredUIProvider through the OpenFeature web SDK', () => {
     expect(await service.listAssignments({ experimentId: live.id })).toHaveLength(2);
   });
 
-  it('records track() as a capture event', async () => {
+  it('records track() through a capture handle as a custom event with its numeric details', async () => {
     await running();
-    const tracked: [string, JsonObject][] = [];
-    const capture = {
-      track: (name: string, payload?: JsonObject) => tracked.push([name, payload ?? {}]),
-    };
+    const capture = initCapture({
+      store: createMemoryStore({ database, userId: ALICE }),
+      adapter: null,
+      flushIntervalMs: 60_000,
+    });
     await OpenFeature.setProviderAndWait(
       new FactoredUIProvider({ store: service, ttlMs: 0, capture }),
+      { targetingKey: ALICE },
+    );
+    OpenFeature.getClient().track('checkout-completed', {
+      value: 42.5,
+      currency: 'EUR',
+      at: new Date(0),
+      'not a property name': 1,
+    });
+    await capture.stopCapture();
+    const events = await service.listEvents({ userId: ALICE, types: ['custom'] });
+    expect(events.map((e) => [e.path, e.payload])).toEqual([
+      [DEFAULT_TRACK_PATH, { name: 'checkout-completed', properties: { value: 42.5 } }],
+    ]);
+  });
+
+  it('records track() with every JSON-safe detail through a callback', async () => {
+    await running();
+    const tracked: [string, JsonObject][] = [];
+    const track = (name: string, payload: JsonObject) => tracked.push([name, payload]);
+    await OpenFeature.setProviderAndWait(
+      new FactoredUIProvider({ store: service, ttlMs: 0, track }),
       {
         targetingKey: ALICE,
       },

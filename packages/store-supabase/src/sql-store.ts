@@ -10,6 +10,7 @@ import {
   assertSpecSlot,
   assertValidEvents,
   assertValidGovernanceLogEntry,
+  assertValidMetricPlan,
   assertValidSession,
   assertValidThreshold,
   type ClusterAssignment,
@@ -17,6 +18,7 @@ import {
   type ErasureRecord,
   type ErasureRequest,
   type Experiment,
+  type ExperimentMetricPlan,
   type ExperimentVariantSummary,
   type Exposure,
   envelopeProblem,
@@ -30,10 +32,13 @@ import {
   type GovernanceVerdict,
   type InsertEventsResult,
   isUuid,
+  type MetricVariantStatistics,
+  normalizeMetricDefinition,
   normalizeTime,
   type PruneResult,
   resolveFactorWindow,
   type Session,
+  type StoredMetric,
   type StoredSpec,
   type StoreIdentity,
   type UserDataExport,
@@ -304,6 +309,48 @@ export function createSqlStore(gateway: SqlGateway): FactoredStore {
     async listThresholds(query = {}) {
       return call<GovernanceThreshold[]>('listThresholds', 'list_thresholds', {
         query: defined(query),
+      });
+    },
+    async defineMetric(definition) {
+      const normalized = normalizeMetricDefinition(definition);
+      return call<StoredMetric>('defineMetric', 'define_metric', { definition: normalized });
+    },
+    async listMetrics(query = {}) {
+      assertObject(query, 'the metric query');
+      if (query.name !== undefined) assertNonEmptyString(query.name, 'name');
+      return call<StoredMetric[]>('listMetrics', 'list_metrics', { query: defined(query) });
+    },
+    async setMetricPlan(experimentId, plan) {
+      assertValidMetricPlan(plan);
+      if (!isUuid(experimentId))
+        throw new FactoredError('not_found', `experiment ${experimentId} does not exist.`, {
+          details: { experimentId },
+        });
+      return call<ExperimentMetricPlan>('setMetricPlan', 'set_metric_plan', {
+        experiment_id: experimentId,
+        plan,
+      });
+    },
+    async getMetricPlan(experimentId) {
+      assertNonEmptyString(experimentId, 'experimentId');
+      return call<ExperimentMetricPlan | null>('getMetricPlan', 'get_metric_plan', {
+        experiment_id: experimentId,
+      });
+    },
+    async getMetricStatistics(query) {
+      assertObject(query, 'the query');
+      assertNonEmptyString(query.experimentId, 'experimentId');
+      assertNonEmptyString(query.metric, 'metric');
+      if (
+        query.version !== undefined &&
+        (!Number.isSafeInteger(query.version) || query.version < 1)
+      )
+        throw new FactoredError(
+          'invalid_input',
+          `version must be a positive integer, got ${JSON.stringify(query.version)}.`,
+        );
+      return call<MetricVariantStatistics[]>('getMetricStatistics', 'metric_statistics', {
+        query: defined({ ...query, at: normalizeTime(query.at, 'at') }),
       });
     },
     async getSufficientStatistics(query) {

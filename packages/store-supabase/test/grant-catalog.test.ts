@@ -21,6 +21,14 @@ import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
 // Reviewed additions of the input-limit migrations: limits(), limit_of, json_depth,
 // json_too_deep, too_deep_path, json_limit_problem, text_limit_problem and envelope_version are
 // SECURITY INVOKER pure functions of their arguments (no table access), with search_path ''.
+// custom_event_problem (issue #19) is the same kind: a pure check of a custom event's payload,
+// called by the events trigger.
+// Metrics (issue #19): metric_event_matches and metric_property are pure functions of their
+// arguments; metric_json formats a row; list_metrics reads the metrics table as the caller
+// (definitions are public: select for anon and authenticated); define_metric and
+// metric_statistics are SECURITY INVOKER and call require_service first, so a client calling
+// them gets `unauthorized` (the conformance suite proves it on every store); set_metric_plan
+// likewise; get_metric_plan reads metric_plans as the caller (select for authenticated only).
 const CLIENT_FUNCTIONS = [
   'activate_spec(input jsonb)',
   'append_governance_log(entry jsonb)',
@@ -36,6 +44,8 @@ const CLIENT_FUNCTIONS = [
   'check_window(window_ms double precision)',
   'cluster_json(c factoredui.clusters)',
   'compute_factors(as_of timestamp with time zone, window_ms double precision)',
+  'custom_event_problem(payload jsonb)',
+  'define_metric(definition jsonb)',
   'envelope_version(envelope jsonb)',
   'event_json(e factoredui.events)',
   'experiment_json(e factoredui.experiments)',
@@ -54,6 +64,7 @@ const CLIENT_FUNCTIONS = [
   'get_experiment_summary(experiment_id uuid)',
   'get_factor_history(query jsonb)',
   'get_factors(query jsonb)',
+  'get_metric_plan(experiment_id text)',
   'get_session(session_id uuid)',
   'get_spec(input jsonb)',
   'get_user_cluster(user_id text)',
@@ -72,9 +83,14 @@ const CLIENT_FUNCTIONS = [
   'list_experiments(query jsonb)',
   'list_exposures(query jsonb)',
   'list_governance_log(query jsonb)',
+  'list_metrics(query jsonb)',
   'list_sessions(query jsonb)',
   'list_spec_versions(input jsonb)',
   'list_thresholds(query jsonb)',
+  'metric_event_matches(type text, path text, payload jsonb, event text, filter_path text)',
+  'metric_json(m factoredui.metrics)',
+  'metric_property(type text, payload jsonb, property text)',
+  'metric_statistics(query jsonb)',
   'notify_change()',
   'record_assignment(assignment jsonb)',
   'record_exposure(exposure jsonb)',
@@ -84,6 +100,7 @@ const CLIENT_FUNCTIONS = [
   'require_writer(user_id text, operation text)',
   'save_spec(input jsonb)',
   'session_json(s factoredui.sessions)',
+  'set_metric_plan(experiment_id uuid, plan jsonb)',
   'snapshot_factors(as_of timestamp with time zone, window_ms double precision)',
   'snapshot_value_json(s factoredui.factor_snapshots)',
   'spec_json(s factoredui.specs)',
@@ -143,7 +160,7 @@ const DEFINER_FUNCTIONS = [
 
 /** Table privileges per client role (`table:PRIVILEGES`). */
 const TABLE_PRIVILEGES = {
-  anon: ['factor_catalog:SELECT'],
+  anon: ['factor_catalog:SELECT', 'metrics:SELECT'],
   authenticated: [
     'assignments:SELECT',
     'clusters:SELECT',
@@ -154,6 +171,8 @@ const TABLE_PRIVILEGES = {
     'factor_snapshots:SELECT',
     'factors:SELECT',
     'governance_log:SELECT',
+    'metric_plans:SELECT',
+    'metrics:SELECT',
     'sessions:INSERT,SELECT',
     'spec_pointers:SELECT',
     'specs:SELECT',

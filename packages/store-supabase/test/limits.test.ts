@@ -305,6 +305,76 @@ function limitsSuite(name: string, open: () => Promise<TestDatabase>): void {
         expect(outcome.code).toBe('22023');
         expect(outcome.message).toContain(`the limit is ${LIMITS.pathChars} (LIMITS.pathChars)`);
       });
+
+      it('refuses malformed custom events (name, properties) by RPC and by INSERT', async () => {
+        const insertDirect = (payload: JsonObject, n: number) =>
+          attempt(
+            db,
+            'authenticated',
+            USER,
+            `with s as (select factoredui.start_session($1::jsonb))
+             insert into factoredui.events (id, session_id, user_id, type, path, payload, created_at)
+             select $2, $3, $4, 'custom', 'shop/checkout', $5::jsonb, now() from s`,
+            [
+              JSON.stringify(sessionJson(1, { platform: 'web' })),
+              testUuid(0xe2, n),
+              testUuid(0x5a, 1),
+              A,
+              JSON.stringify(payload),
+            ],
+          );
+        const viaRpc = (payload: JsonObject, n: number) =>
+          attempt(
+            db,
+            'authenticated',
+            USER,
+            `select factoredui.start_session($1::jsonb), factoredui.insert_events($2::jsonb)`,
+            [
+              JSON.stringify(sessionJson(1, { platform: 'web' })),
+              JSON.stringify([eventJson(n, 1, { type: 'custom', payload })]),
+            ],
+          );
+        const tooMany = Object.fromEntries(
+          Array.from({ length: LIMITS.eventProperties + 1 }, (_, i) => [`p${i}`, i]),
+        );
+        const bad: [JsonObject, string][] = [
+          [
+            { name: 'purchase', properties: { revenue: '42' } },
+            'property revenue must be a finite number',
+          ],
+          [{ name: 'purchase', properties: { revenue: { v: 1 } } }, 'must be a finite number'],
+          [{ name: 'purchase', properties: [1, 2] }, 'properties must be an object of numbers'],
+          [{ name: 'purchase', properties: tooMany }, '(LIMITS.eventProperties)'],
+          [{ name: 'purchase', properties: { 'bad key': 1 } }, 'property name "bad key"'],
+          [{ name: 'x'.repeat(LIMITS.eventNameChars + 1) }, '(LIMITS.eventNameChars)'],
+          [{ name: '' }, 'event name must be a non-empty string'],
+          [{ name: 7 }, 'event name must be a non-empty string'],
+          [{ name: 'click' }, 'is a built-in event type'],
+          [{ properties: { revenue: 1 } }, 'event name must be a non-empty string'],
+          [{ name: 'has space' }, 'may use only letters'],
+        ];
+        let n = 10;
+        for (const [payload, message] of bad) {
+          for (const run of [insertDirect, viaRpc]) {
+            n += 1;
+            const outcome = await run(payload, n);
+            expect(outcome.code, JSON.stringify(payload)).toBe('22023');
+            expect(outcome.message, JSON.stringify(payload)).toContain(message);
+          }
+        }
+        const at = Object.fromEntries(
+          Array.from({ length: LIMITS.eventProperties }, (_, i) => [`p${i}`, i + 0.5]),
+        );
+        const good: JsonObject[] = [
+          { name: 'purchase', properties: at },
+          { name: 'x'.repeat(LIMITS.eventNameChars) },
+          { note: 'an unnamed custom event stays accepted' },
+        ];
+        for (const payload of good) {
+          n += 1;
+          expect((await insertDirect(payload, n)).code, JSON.stringify(payload)).toBe('ok');
+        }
+      });
     });
 
     describe('service-only inputs and event batches (direct RPC and table, skipping core)', () => {

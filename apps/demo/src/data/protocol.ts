@@ -51,6 +51,17 @@ export const STORE_METHODS = [
   'recomputeFactors',
   'snapshotFactors',
   'storeClusters',
+  'defineMetric',
+  'listMetrics',
+  'getMetricStatistics',
+  'setMetricPlan',
+  'getMetricPlan',
+  'exportUser',
+  'eraseUser',
+  'listErasures',
+  'pruneEvents',
+  'requestErasure',
+  'processErasureRequests',
 ] as const satisfies readonly Exclude<keyof FactoredStore, 'subscribe'>[];
 
 /** A forwarded store method. */

@@ -12,6 +12,16 @@ export {
 } from './backoff.js';
 export { type ClearPersistedCaptureOptions, clearPersistedCapture } from './clear.js';
 export {
+  type CustomEventPayload,
+  customEventPayload,
+  customPayloadProblem,
+  DEFAULT_TRACK_PATH,
+  type EventProperties,
+  eventNameProblem,
+  eventPropertiesProblem,
+  readCustomEvent,
+} from './custom.js';
+export {
   createRageClickDetector,
   createScrollReversalDetector,
   type RageBurst,
@@ -27,6 +37,7 @@ export {
   type CaptureStats,
   type InitCaptureOptions,
   initCapture,
+  type TrackOptions,
 } from './init.js';
 export { createQueueKeeper, type QueueKeeper, type QueueKeeperOptions } from './keeper.js';
 export {

@@ -1,6 +1,12 @@
 import type { KVStorage } from '../util/kv.js';
 import type { CaptureAdapter } from './adapter.js';
 import type { RetryOptions } from './backoff.js';
+import {
+  type CustomEventPayload,
+  customEventPayload,
+  DEFAULT_TRACK_PATH,
+  type EventProperties,
+} from './custom.js';
 import { createSessionManager } from './session.js';
 import type { ComponentPath, EventPayload, EventType, Platform, SessionMetadata } from './types.js';
 import { createWebAdapter, type WebAdapterOptions } from './web.js';
@@ -60,6 +66,15 @@ export interface InitCaptureOptions extends WebAdapterOptions {
   onDrop?: (count: number, totalDropped: number) => void;
 }
 
+/** Options of {@link CaptureHandle.track} for a custom event. */
+export interface TrackOptions {
+  /**
+   * Where it happened. Default: the path of the last `trackNavigation`, else
+   * `DEFAULT_TRACK_PATH` (`app`).
+   */
+  path?: ComponentPath;
+}
+
 /** Counters of a running capture. */
 export interface CaptureStats extends EventWriterStats {
   /** Whether {@link CaptureHandle.stopCapture} has been called. */
@@ -91,7 +106,18 @@ export interface CaptureHandle {
    * read `payload.component_depth`, `sibling_count` and `form_field_count`. Returns the event id.
    */
   trackImpression(path: ComponentPath, payload?: EventPayload): string | null;
-  /** Records any event type at `path` (`custom` for app-defined events). Returns the event id. */
+  /**
+   * Records a custom event `name` with numeric `properties` (for example
+   * `track('purchase', { revenue: 42.5 })`), stored as type `custom` with payload
+   * `{ name, properties }` on the current path; metrics count and sum these. Throws
+   * `invalid_input` for a bad name (a built-in event type, too long, odd characters) or a
+   * property that is not a finite number. Returns the event id.
+   */
+  track(name: string, properties?: EventProperties, options?: TrackOptions): string | null;
+  /**
+   * Records any event type at `path` (the low-level form: the second argument is a path).
+   * Returns the event id.
+   */
   track(type: EventType, path: ComponentPath, payload?: EventPayload): string | null;
   /** Queue and delivery counters. */
   getStats(): CaptureStats;
@@ -205,7 +231,17 @@ export function initCapture(options: InitCaptureOptions): CaptureHandle {
       return id;
     },
     trackImpression: (path, payload) => record('impression', path, payload),
-    track: (type, path, payload) => record(type, path, payload),
+    track(
+      nameOrType: string,
+      second?: EventProperties | ComponentPath,
+      third?: EventPayload | TrackOptions,
+    ) {
+      if (typeof second === 'string')
+        return record(nameOrType as EventType, second, third as EventPayload | undefined);
+      const payload: CustomEventPayload = customEventPayload(nameOrType, second);
+      const path = (third as TrackOptions | undefined)?.path ?? currentPath ?? DEFAULT_TRACK_PATH;
+      return record('custom', path, { name: payload.name, properties: { ...payload.properties } });
+    },
     getStats: () => ({ ...writer.getStats(), stopped: stopped !== null }),
   };
 }

@@ -1,6 +1,7 @@
 import { FactoredError } from '../errors.js';
 import { jsonLimitProblem, LIMITS, stringLimitProblem } from '../limits.js';
 import { isUuid } from '../util/ids.js';
+import { customPayloadProblem } from './custom.js';
 import { EVENT_TYPES, type EventType, type FactoredEvent, type NewSession } from './types.js';
 
 /** Longest accepted component path, in UTF-16 code units (`LIMITS.pathChars`). */
@@ -55,7 +56,8 @@ function isIsoTime(value: unknown): value is string {
 
 /**
  * Why `event` cannot be stored, or `null` when it can. Checks id (UUID), session and user
- * ids, type, path, time and that the payload is plain JSON of bounded size.
+ * ids, type, path, time, that the payload is plain JSON of bounded size and, for a named
+ * `custom` event, its name and numeric properties (`customPayloadProblem`).
  */
 export function eventProblem(event: unknown): string | null {
   if (typeof event !== 'object' || event === null) return 'an event must be an object';
@@ -75,6 +77,10 @@ export function eventProblem(event: unknown): string | null {
     return `event ${e.id}: createdAt must be an ISO 8601 time, got ${JSON.stringify(e.createdAt)}`;
   const payload = payloadProblem(e.payload);
   if (payload) return `event ${e.id}: ${payload}`;
+  if (e.type === 'custom') {
+    const custom = customPayloadProblem(e.payload as Record<string, unknown>);
+    if (custom) return `event ${e.id}: ${custom}`;
+  }
   return null;
 }
 

@@ -1,6 +1,7 @@
 import type { ComponentPath } from '../capture/types.js';
 import { FactoredError } from '../errors.js';
 import type { FactorName } from '../factors/types.js';
+import { evaluateMetricGoal, type MetricGoalInput } from './goals.js';
 import { type GovernanceOptions, resolveGovernanceSettings } from './settings.js';
 import { adjustedSummary, estimateCuped } from './statistics/cuped.js';
 import { estimateLift } from './statistics/lift.js';
@@ -44,6 +45,8 @@ export interface ExperimentAnalysisInput {
   /** Assigned users per variant key (for the sample-ratio-mismatch test). */
   assigned: Readonly<Record<string, number>>;
   factors: readonly FactorAnalysisInput[];
+  /** The metric plan's primary and guardrails with their statistics (DESIGN §18). */
+  metrics?: readonly MetricGoalInput[];
 }
 
 /** Sufficient statistics of a variant with no users yet: every count and sum 0. */
@@ -179,7 +182,7 @@ export function analyzeFactor(
  * Analyzes an experiment from numbers alone (no store): the sample-ratio-mismatch check and,
  * per factor, CUPED-adjusted lifts of every treatment over control with intervals and
  * p-values. With `multipleComparisons: 'bonferroni'` each comparison runs at
- * `alpha / (factors × treatments)`, so the chance of any false "significant" stays at `alpha`.
+ * `alpha / ((factors + metrics) × treatments)`, so the chance of any false "significant" stays at `alpha`.
  *
  * This is what {@link evaluateExperimentThresholds} runs after fetching the numbers, and what a
  * simulation or an offline analysis can call directly.
@@ -196,7 +199,8 @@ export function analyzeExperiment(
       `experiment ${input.experimentId}: variants must have unique keys, include '${CONTROL_KEY}' and number at least 2 (got ${keys.join(', ')}).`,
     );
   }
-  const comparisonsCount = input.factors.length * (keys.length - 1);
+  const comparisonsCount =
+    (input.factors.length + (input.metrics?.length ?? 0)) * (keys.length - 1);
   const alpha =
     settings.multipleComparisons === 'bonferroni' && comparisonsCount > 1
       ? settings.alpha / comparisonsCount
@@ -209,6 +213,9 @@ export function analyzeExperiment(
     assigned: Object.fromEntries(keys.map((k) => [k, input.assigned[k] ?? 0])),
     srm: checkSrm(input.variants, input.assigned, settings),
     factors: input.factors.map((f) => analyzeFactor(f, keys, settings, alpha)),
+    ...(input.metrics
+      ? { metrics: input.metrics.map((m) => evaluateMetricGoal(m, keys, settings, alpha)) }
+      : {}),
     settings,
   };
 }

@@ -6,6 +6,7 @@ import type { FactoredStore } from '../store/contract.js';
 import { createEventId } from '../util/ids.js';
 import { type TimeInput, toIsoString } from '../util/time.js';
 import { analyzeExperiment, type FactorAnalysisInput } from './analysis.js';
+import { assertValidMetricPlan, type ExperimentMetricPlan, type MetricGoalInput } from './goals.js';
 import type { GovernanceOptions } from './settings.js';
 import { factorBetterDirection, resolveThresholds } from './thresholds.js';
 import type {
@@ -20,6 +21,13 @@ import { computeGovernanceVerdict } from './verdict.js';
 export interface GovernanceCheckOptions extends GovernanceOptions {
   /** Evaluation time (default: now). Only snapshots at or before it are used. */
   at?: TimeInput;
+  /**
+   * The experiment's primary metric and guardrails (DESIGN §18). `runGovernanceCheck` (and so
+   * the sweep) defaults to the plan stored with `setMetricPlan` (`null`: none); the read-only
+   * functions use only a plan given here. Metric statistics are read with
+   * `getMetricStatistics` (service role) and every number lands in the log row.
+   */
+  plan?: ExperimentMetricPlan | null;
 }
 
 /** Options of {@link runGovernanceCheck} and {@link runGovernanceSweep}. */
@@ -51,6 +59,58 @@ async function assignedCounts(
   return Object.fromEntries(rows.map((r) => [r.variantKey, r.assignedUsers]));
 }
 
+/** Reads the statistics of every metric of `plan` (latest or pinned version) at `at`. */
+async function metricGoalInputs(
+  store: FactoredStore,
+  experiment: Experiment,
+  plan: ExperimentMetricPlan,
+  at: string,
+): Promise<MetricGoalInput[]> {
+  assertValidMetricPlan(plan);
+  const goals = [
+    ...(plan.primary
+      ? [
+          {
+            role: 'primary' as const,
+            metric: plan.primary.metric,
+            version: plan.primary.version,
+            value: plan.primary.minimumEffect ?? 0,
+            scale: plan.primary.scale ?? ('absolute' as const),
+          },
+        ]
+      : []),
+    ...plan.guardrails.map((g) => ({
+      role: 'guardrail' as const,
+      metric: g.metric,
+      version: g.version,
+      value: g.margin,
+      scale: g.scale ?? ('relative' as const),
+    })),
+  ];
+  return Promise.all(
+    goals.map(async (goal) => {
+      const versions = await store.listMetrics({ name: goal.metric, allVersions: true });
+      const metric =
+        goal.version === undefined
+          ? versions[versions.length - 1]
+          : versions.find((m) => m.version === goal.version);
+      if (!metric)
+        throw new FactoredError(
+          'not_found',
+          `metric ${goal.metric}${goal.version === undefined ? '' : ` version ${goal.version}`} of the plan of ${experiment.name} does not exist; define it with defineMetric.`,
+          { details: { metric: goal.metric } },
+        );
+      const statistics = await store.getMetricStatistics({
+        experimentId: experiment.id,
+        metric: metric.name,
+        version: metric.version,
+        at,
+      });
+      return { role: goal.role, metric, statistics, value: goal.value, scale: goal.scale };
+    }),
+  );
+}
+
 /**
  * Evaluates `factors` of `experiment` at `options.at`. With `released`, every number comes from
  * the statistics release at `at` (what non-service roles may read), never the exact ones.
@@ -63,6 +123,9 @@ async function evaluate(
   released = false,
 ): Promise<ExperimentEvaluation> {
   const at = toIsoString(options.at ?? Date.now(), 'at');
+  const metrics = options.plan
+    ? await metricGoalInputs(store, experiment, options.plan, at)
+    : undefined;
   const statistics = await Promise.all(
     factors.map((f) =>
       store.getSufficientStatistics({
@@ -87,6 +150,7 @@ async function evaluate(
       variants: experiment.variants,
       assigned,
       factors: factors.map((f, i) => ({ ...f, statistics: statistics[i] ?? [] })),
+      ...(metrics ? { metrics } : {}),
     },
     options,
   );
@@ -178,7 +242,8 @@ export interface GovernanceCheckResult {
 /**
  * Governs one running experiment: releases statistics at the evaluation time
  * (`store.releaseStatistics({ at })`, idempotent per time), evaluates its thresholds on the
- * **released** statistics of that release, draws the verdict ({@link computeGovernanceVerdict}),
+ * **released** statistics of that release and its metric plan (`options.plan`, else the stored
+ * one; metric statistics are read with the service role), draws the verdict ({@link computeGovernanceVerdict}),
  * appends it with every per-factor number to the log and, on `conclude` (unless
  * `autoConclude: false`), moves the experiment from `running` to `concluded` with the winner.
  * Requires the service role.
@@ -217,11 +282,12 @@ async function governReleased(
       { details: { experimentId: experiment.id, status: experiment.status } },
     );
   }
+  const plan = options.plan !== undefined ? options.plan : await store.getMetricPlan(experiment.id);
   const evaluation = await evaluate(
     store,
     experiment,
     await thresholdFactors(store, experiment),
-    options,
+    { ...options, plan },
     true,
   );
   const decision = computeGovernanceVerdict(evaluation);

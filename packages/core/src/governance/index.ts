@@ -21,6 +21,23 @@ export {
   runGovernanceCheck,
   runGovernanceSweep,
 } from './check.js';
+export {
+  estimateTimeToDecision,
+  type TimeToDecision,
+  type TimeToDecisionOptions,
+} from './duration.js';
+export {
+  assertValidMetricPlan,
+  type ExperimentMetricPlan,
+  evaluateMetricGoal,
+  type GuardrailGoal,
+  type GuardrailStatus,
+  guardrailStatus,
+  type MetricGoalComparison,
+  type MetricGoalEvaluation,
+  type MetricGoalInput,
+  type PrimaryMetricGoal,
+} from './goals.js';
 export { assertValidGovernanceLogEntry } from './log.js';
 export {
   type ReleasedAggregateCohort,

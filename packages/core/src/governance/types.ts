@@ -1,5 +1,6 @@
 import type { ComponentPath } from '../capture/types.js';
 import type { FactorName } from '../factors/types.js';
+import type { MetricGoalEvaluation } from './goals.js';
 
 /** Comparison operators of a {@link GovernanceThreshold}. */
 export type ThresholdOperator = 'gt' | 'gte' | 'lt' | 'lte';
@@ -200,6 +201,11 @@ export interface ExperimentEvaluation {
   assigned: Record<string, number>;
   srm: SampleRatioMismatchCheck;
   factors: FactorEvaluation[];
+  /**
+   * The primary metric and guardrails of the experiment's metric plan, with every
+   * per-variant number; absent when governance ran without a plan (DESIGN §18).
+   */
+  metrics?: MetricGoalEvaluation[];
   settings: GovernanceSettings;
 }
 

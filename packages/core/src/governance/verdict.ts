@@ -1,14 +1,40 @@
+import type { MetricGoalComparison, MetricGoalEvaluation } from './goals.js';
 import type { ExperimentEvaluation, GovernanceDecision } from './types.js';
 
 const fmt = (x: number | null): string =>
   x === null ? 'n/a' : Math.abs(x) >= 1e-3 || x === 0 ? x.toPrecision(4) : x.toExponential(2);
 
+const describeMetric = (m: MetricGoalEvaluation, c: MetricGoalComparison): string => {
+  const setting = m.margin ?? m.minimumEffect;
+  const unit = setting?.scale === 'relative' ? ' (relative)' : '';
+  const [effect, ci] =
+    setting?.scale === 'relative' ? [c.relativeLift, c.relativeCi] : [c.effect, c.ci];
+  return `${m.metric} v${m.version} of ${c.variantKey}: ${fmt(effect)}${unit} (CI ${fmt(ci?.[0] ?? null)}..${fmt(ci?.[1] ?? null)}, p = ${fmt(c.pValue)})`;
+};
+
+/** Guardrail comparisons of `variantKey` that are not yet shown non-inferior. */
+function pendingGuardrails(metrics: readonly MetricGoalEvaluation[], variantKey: string): string[] {
+  return metrics
+    .filter((m) => m.role === 'guardrail')
+    .flatMap((m) =>
+      m.comparisons
+        .filter((c) => c.variantKey === variantKey && c.guardrail !== 'non_inferior')
+        .map((c) => `${describeMetric(m, c)} vs margin ${fmt(m.margin?.value ?? null)}`),
+    );
+}
+
 /**
- * Draws the verdict of DESIGN §7 from an evaluation, in this order:
+ * Draws the verdict of DESIGN §7 and §18 from an evaluation, in this order:
  *
  * 1. sample ratio mismatch (SRM p < `srmAlpha`) → `flag_review`: assignment is broken, no
  *    estimate can be trusted;
  * 2. any significant regression on any thresholded factor → `flag_review`;
+ * 2a. any guardrail metric breached (its whole interval worse than the non-inferiority
+ *    margin) for any treatment → `flag_review`;
+ * 2b. with a primary metric: any variant below `minSamplePerVariant` exposed users →
+ *    `continue`; significant improvements of the primary reaching its minimum effect: none →
+ *    `continue`, several variants → `flag_review`, one → `conclude` with it once every
+ *    guardrail of that variant is shown non-inferior (`continue` until then);
  * 3. no thresholded factor → `continue` (nothing to decide on);
  * 4. any variant with fewer than `minSamplePerVariant` users with a value, on any factor →
  *    `continue`;
@@ -16,7 +42,8 @@ const fmt = (x: number | null): string =>
  *    `continue`; all for one variant → `conclude` with it; for several variants →
  *    `flag_review` (the factors, or two treatments on one factor, disagree on the winner).
  *
- * A significant improvement that misses the practical threshold neither concludes nor blocks.
+ * Without a primary metric, a factor winner also waits for its guardrails (step 5). A
+ * significant improvement that misses the practical threshold neither concludes nor blocks.
  * Pure: the same evaluation always gives the same decision.
  */
 export function computeGovernanceVerdict(evaluation: ExperimentEvaluation): GovernanceDecision {
@@ -44,6 +71,68 @@ export function computeGovernanceVerdict(evaluation: ExperimentEvaluation): Gove
       verdict: 'flag_review',
       winner: null,
       reason: `Significant regression: ${regressions.join('; ')}.`,
+    };
+  }
+  const metrics = evaluation.metrics ?? [];
+  const breaches = metrics
+    .filter((m) => m.role === 'guardrail')
+    .flatMap((m) =>
+      m.comparisons
+        .filter((c) => c.guardrail === 'breached')
+        .map(
+          (c) => `${describeMetric(m, c)} is worse than the margin ${fmt(m.margin?.value ?? null)}`,
+        ),
+    );
+  if (breaches.length > 0) {
+    return {
+      verdict: 'flag_review',
+      winner: null,
+      reason: `Guardrail breached: ${breaches.join('; ')}.`,
+    };
+  }
+  const primary = metrics.find((m) => m.role === 'primary');
+  if (primary) {
+    const few = primary.variants
+      .filter((v) => v.n < settings.minSamplePerVariant)
+      .map((v) => `${v.variantKey} has ${v.n}`);
+    if (few.length > 0) {
+      return {
+        verdict: 'continue',
+        winner: null,
+        reason: `Below the minimum sample of ${settings.minSamplePerVariant} exposed users per variant on ${primary.metric}: ${few.join(', ')}.`,
+      };
+    }
+    const wins = primary.comparisons.filter(
+      (c) => c.outcome === 'improvement' && c.passesThreshold,
+    );
+    if (wins.length === 0) {
+      return {
+        verdict: 'continue',
+        winner: null,
+        reason: `No significant improvement of the primary metric ${primary.metric} reaching its minimum effect yet, and no breach.`,
+      };
+    }
+    const described = wins.map((c) => describeMetric(primary, c)).join('; ');
+    if (wins.length > 1) {
+      return {
+        verdict: 'flag_review',
+        winner: null,
+        reason: `Several variants improve the primary metric (${described}). A human must choose.`,
+      };
+    }
+    const winner = (wins[0] as MetricGoalComparison).variantKey;
+    const pending = pendingGuardrails(metrics, winner);
+    if (pending.length > 0) {
+      return {
+        verdict: 'continue',
+        winner: null,
+        reason: `${described} improves the primary metric, but guardrails are not yet shown non-inferior: ${pending.join('; ')}.`,
+      };
+    }
+    return {
+      verdict: 'conclude',
+      winner,
+      reason: `Clear winner on the primary metric: ${described}.`,
     };
   }
   if (factors.length === 0) {
@@ -90,6 +179,14 @@ export function computeGovernanceVerdict(evaluation: ExperimentEvaluation): Gove
       verdict: 'flag_review',
       winner: null,
       reason: `Winners disagree (${winners.join(' vs ')}): ${described}. A human must choose.`,
+    };
+  }
+  const pending = pendingGuardrails(metrics, winners[0] as string);
+  if (pending.length > 0) {
+    return {
+      verdict: 'continue',
+      winner: null,
+      reason: `Winner ${winners[0]} (${described}) waits for its guardrails to be shown non-inferior: ${pending.join('; ')}.`,
     };
   }
   return {

@@ -12,6 +12,9 @@ export {
   factorsQuery,
   type GovernanceLogQueryInput,
   governanceLogQuery,
+  type MetricsQueryInput,
+  metricPlanQuery,
+  metricsQuery,
   recentGovernanceLogQuery,
 } from './queries.js';
 export { replaceEqualDeep } from './share.js';

@@ -8,6 +8,7 @@ import type {
   FactorSnapshotValue,
   FactorValue,
 } from '../factors/types.js';
+import type { ExperimentMetricPlan } from '../governance/goals.js';
 import {
   type GovernanceCheckOptions,
   queryExperimentResults,
@@ -19,6 +20,7 @@ import type {
   GovernanceLogEntry,
   GovernanceVerdict,
 } from '../governance/types.js';
+import type { StoredMetric } from '../metrics/types.js';
 import type { FactoredStore } from '../store/contract.js';
 import type { StoreChange } from '../store/realtime.js';
 import type { JsonObject, JsonValue } from '../util/json.js';
@@ -223,5 +225,34 @@ export function recentGovernanceLogQuery(limit = 20): StoreQuery<GovernanceLogEn
     key: ['recentGovernanceLog', limit],
     topics: ['governance'],
     fetch: (store) => queryRecentGovernanceLog(store, limit),
+  };
+}
+
+/** Which metric definitions {@link metricsQuery} reads. */
+export interface MetricsQueryInput {
+  name?: string;
+  allVersions?: boolean;
+}
+
+/** Metric definitions (latest versions, or every version), live on `governance`. */
+export function metricsQuery(input: MetricsQueryInput = {}): StoreQuery<StoredMetric[]> {
+  return {
+    key: ['metrics', input.name ?? null, input.allVersions ?? false],
+    topics: ['governance'],
+    fetch: (store) =>
+      store.listMetrics({
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.allVersions ? { allVersions: true } : {}),
+      }),
+  };
+}
+
+/** The metric plan (primary metric and guardrails) of an experiment, live on `governance`. */
+export function metricPlanQuery(experimentId: string): StoreQuery<ExperimentMetricPlan | null> {
+  return {
+    key: ['metricPlan', experimentId],
+    topics: ['governance'],
+    isAffectedBy: (change: StoreChange) => change.key === undefined || change.key === experimentId,
+    fetch: (store) => store.getMetricPlan(experimentId),
   };
 }

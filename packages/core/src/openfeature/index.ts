@@ -26,6 +26,7 @@ import {
   StandardResolutionReasons,
   type TrackingEventDetails,
 } from '@openfeature/web-sdk';
+import { type EventProperties, eventNameProblem } from '../capture/custom.js';
 import type { Platform } from '../capture/types.js';
 import {
   createFlagClient,
@@ -53,8 +54,12 @@ export interface FactoredUIProviderOptions {
   ttlMs?: number;
   /** Session id for exposure de-duplication (pass `capture.getSessionId`). */
   sessionId?: string | (() => string);
-  /** Records `track()` calls: a capture handle (its `track(name, payload)`)... */
-  capture?: { track(name: string, payload?: JsonObject): unknown };
+  /**
+   * Records `track()` calls as custom events: a capture handle, called as
+   * `track(name, properties)` with the numeric details (`value` and any other number whose key
+   * is a valid property name); non-numeric details are left out. Or `track`, for everything.
+   */
+  capture?: { track(name: string, properties?: EventProperties): unknown };
   /** ...or any callback. Called with the event name and the JSON-safe details. */
   track?: (name: string, payload: JsonObject) => void;
 }
@@ -72,6 +77,15 @@ function toPayload(
   }
   if (typeof context.targetingKey === 'string') payload.targetingKey = context.targetingKey;
   return payload;
+}
+
+function numericDetails(details: TrackingEventDetails | undefined): EventProperties {
+  const properties: Record<string, number> = {};
+  for (const [key, value] of Object.entries(details ?? {})) {
+    if (typeof value === 'number' && Number.isFinite(value) && !eventNameProblem(key, 'property'))
+      properties[key] = value;
+  }
+  return properties;
 }
 
 function contextOverrides(
@@ -202,9 +216,8 @@ export class FactoredUIProvider implements Provider {
     context: EvaluationContext,
     details: TrackingEventDetails,
   ): void {
-    const payload = toPayload(details, context);
-    if (this.options.track) this.options.track(trackingEventName, payload);
-    else this.options.capture?.track(trackingEventName, payload);
+    if (this.options.track) this.options.track(trackingEventName, toPayload(details, context));
+    else this.options.capture?.track(trackingEventName, numericDetails(details));
   }
 
   private async useContext(context: EvaluationContext | undefined): Promise<void> {

@@ -5,6 +5,7 @@ import type { GovernanceCapability } from './governance.js';
 import type { IdentityCapability } from './identity.js';
 import type { LifecycleCapability } from './lifecycle.js';
 import type { MaintenanceCapability } from './maintenance.js';
+import type { MetricCapability } from './metrics.js';
 import type { RealtimeCapability } from './realtime.js';
 import type { SpecCapability } from './specs.js';
 
@@ -14,7 +15,7 @@ import type { SpecCapability } from './specs.js';
  * into an empty result. Core functions take the store as their first argument.
  *
  * Capability groups: identity, capture, factors, clusters, experiments, dashboard,
- * governance, specs, realtime (optional), maintenance and data lifecycle (service role).
+ * governance, metrics, specs, realtime (optional), maintenance and data lifecycle (service role).
  *
  * A store is complete when it passes `runStoreConformanceSuite` from
  * `@factoredui/core/testing` unchanged.
@@ -27,6 +28,7 @@ export interface FactoredStore
     ExperimentCapability,
     DashboardCapability,
     GovernanceCapability,
+    MetricCapability,
     SpecCapability,
     RealtimeCapability,
     MaintenanceCapability,

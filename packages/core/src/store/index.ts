@@ -15,5 +15,6 @@ export type {
   UserDataExport,
 } from './lifecycle.js';
 export type { MaintenanceCapability } from './maintenance.js';
+export type { MetricCapability } from './metrics.js';
 export type { RealtimeCapability, StoreChange, StoreTopic } from './realtime.js';
 export type { SpecCapability } from './specs.js';

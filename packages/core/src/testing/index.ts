@@ -20,6 +20,7 @@ import { factorsConformance } from './suites/factors.js';
 import { governanceConformance } from './suites/governance.js';
 import { lifecycleConformance } from './suites/lifecycle.js';
 import { limitsConformance } from './suites/limits.js';
+import { metricsConformance } from './suites/metrics.js';
 import { specsConformance } from './suites/specs.js';
 
 export {
@@ -28,6 +29,12 @@ export {
   type FactorFixtureCheckpoint,
   type FactorFixtureExpectation,
 } from './fixtures/factors/index.js';
+export {
+  METRIC_FIXTURE_DATA,
+  METRIC_FIXTURES,
+  type MetricFixture,
+  type MetricFixtureData,
+} from './fixtures/metrics/index.js';
 export type { ConformanceOptions, StoreHarness } from './harness.js';
 export { TEST_USERS, testUuid } from './harness.js';
 export {
@@ -45,6 +52,7 @@ export function runStoreConformanceSuite(options: ConformanceOptions): void {
     factorsConformance(ctx);
     experimentsConformance(ctx);
     governanceConformance(ctx);
+    metricsConformance(ctx);
     specsConformance(ctx);
     lifecycleConformance(ctx);
   });

@@ -8,6 +8,8 @@ import { dumpTables, type RowSource } from './tables.js';
 /** Every data table, emptied between tests (the factor catalog and migration log stay). */
 const DATA_TABLES = [
   'governance_log',
+  'metrics',
+  'metric_plans',
   'thresholds',
   'exposures',
   'assignments',

@@ -1,3 +1,4 @@
+export { type BayesianReadout, bayesianReadout } from './bayes.js';
 export { adjustedSummary, type CupedAdjustment, estimateCuped } from './cuped.js';
 export {
   chiSquareUpperTail,
@@ -7,6 +8,16 @@ export {
 } from './distributions.js';
 export { estimateLift, type LiftEstimate, type LiftOptions } from './lift.js';
 export { type SampleSummary, summarizeSums, summarizeValues } from './moments.js';
+export { normalCdf, normalPdf } from './normal.js';
+export {
+  expectedDaysToDecision,
+  minimumDetectableEffect,
+  type PowerAssumptions,
+  powerOfTest,
+  type SampleSize,
+  sampleSizePerVariant,
+  type TrafficObservation,
+} from './power.js';
 export {
   type ConfidenceSequenceResult,
   mixtureTuningConstant,

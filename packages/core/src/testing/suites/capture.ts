@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { FactoredEvent, NewSession } from '../../capture/types.js';
+import { EVENT_TYPES, type FactoredEvent, type NewSession } from '../../capture/types.js';
+import { LIMITS } from '../../limits.js';
+import type { JsonObject } from '../../util/json.js';
 import type { SuiteContext } from '../context.js';
 import { expectCode } from '../expect.js';
 import { TEST_USERS, testUuid } from '../harness.js';
@@ -199,6 +201,38 @@ export function captureConformance(ctx: SuiteContext): void {
       ];
       for (const bad of cases)
         await expectCode(store.insertEvents([bad as FactoredEvent]), 'invalid_input');
+    });
+    it('stores custom events (name + numeric properties) verbatim and refuses malformed ones', async () => {
+      const store = await ctx.user(TEST_USERS.alice);
+      const session = sessionFor(TEST_USERS.alice, 21);
+      await store.startSession(session);
+      const purchase = eventFor(session, {
+        type: 'custom',
+        path: 'shop/checkout',
+        payload: { name: 'purchase', properties: { revenue: 42.5, items: 3, discount: -0.25 } },
+      });
+      await store.insertEvents([purchase]);
+      expect(await store.listEvents({ sessionId: session.id, types: ['custom'] })).toEqual([
+        purchase,
+      ]);
+      const tooMany = Object.fromEntries(
+        Array.from({ length: LIMITS.eventProperties + 1 }, (_, i) => [`p${i}`, i]),
+      );
+      const payloads: JsonObject[] = [
+        { name: 'purchase', properties: { revenue: '42' } },
+        { name: 'purchase', properties: [1] },
+        { name: 'purchase', properties: tooMany },
+        { name: 'purchase', properties: { 'two words': 1 } },
+        { name: 'n'.repeat(LIMITS.eventNameChars + 1) },
+        { name: '' },
+        { properties: { revenue: 1 } },
+        ...EVENT_TYPES.map((name) => ({ name })),
+      ];
+      for (const payload of payloads) {
+        const bad = eventFor(session, { type: 'custom', payload });
+        await expectCode(store.insertEvents([bad]), 'invalid_input');
+      }
+      expect(await store.listEvents({ sessionId: session.id })).toEqual([purchase]);
     });
     it('throws not_found for an event in an unknown session', async () => {
       const store = await ctx.user(TEST_USERS.alice);
