@@ -17,6 +17,8 @@ import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
 // Reviewed additions of the input-limit migrations: limits(), limit_of, json_depth,
 // json_too_deep, too_deep_path, json_limit_problem, text_limit_problem and envelope_version are
 // SECURITY INVOKER pure functions of their arguments (no table access), with search_path ''.
+// Reviewed additions of the fast refresh (#18): factor_values_sql is a pure function returning
+// the factor query text (compute_factors, callable by clients as before, runs it).
 const CLIENT_FUNCTIONS = [
   'activate_spec(input jsonb)',
   'append_governance_log(entry jsonb)',
@@ -38,6 +40,7 @@ const CLIENT_FUNCTIONS = [
   'experiment_summaries(experiment_ids uuid[])',
   'exposure_json(x factoredui.exposures)',
   'factor_value_json(user_id text, path text, factor text, value double precision, as_of timestamp with time zone)',
+  'factor_values_sql(source text)',
   'find_experiment(id_or_name text)',
   'find_spec(name text, platform text, version integer)',
   'forbid_change()',
@@ -99,9 +102,15 @@ const CLIENT_FUNCTIONS = [
   'whoami()',
 ];
 
-/** SECURITY DEFINER functions: each reads past row-level security and re-checks its caller. */
+/**
+ * SECURITY DEFINER functions: each reads past row-level security and re-checks its caller.
+ * mark_factor_pairs (#18) is a trigger function (not callable directly): it records the
+ * (user, path) of the events its own statement inserted or deleted in the service-only
+ * factor_dirty table.
+ */
 const DEFINER_FUNCTIONS = [
   'get_component_aggregates(query jsonb)',
+  'mark_factor_pairs()',
   'record_assignment(assignment jsonb)',
   'record_exposure(exposure jsonb)',
   'released_statistics(query jsonb)',
@@ -118,6 +127,8 @@ const TABLE_PRIVILEGES = {
     'experiments:SELECT',
     'exposures:SELECT',
     'factor_catalog:SELECT',
+    // The as_of and window of everyone's current values (no personal data), for get_factors.
+    'factor_refresh:SELECT',
     'factor_snapshots:SELECT',
     'factors:SELECT',
     'governance_log:SELECT',
