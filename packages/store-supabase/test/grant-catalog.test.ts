@@ -29,6 +29,8 @@ import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
 // metric_statistics are SECURITY INVOKER and call require_service first, so a client calling
 // them gets `unauthorized` (the conformance suite proves it on every store); set_metric_plan
 // likewise; get_metric_plan reads metric_plans as the caller (select for authenticated only).
+// Reviewed additions of the fast refresh (#18): factor_values_sql is a pure function returning
+// the factor query text (compute_factors, callable by clients as before, runs it).
 const CLIENT_FUNCTIONS = [
   'activate_spec(input jsonb)',
   'append_governance_log(entry jsonb)',
@@ -52,6 +54,7 @@ const CLIENT_FUNCTIONS = [
   'experiment_summaries(experiment_ids uuid[])',
   'exposure_json(x factoredui.exposures)',
   'factor_value_json(user_id text, path text, factor text, value double precision, as_of timestamp with time zone)',
+  'factor_values_sql(source text)',
   'find_experiment(id_or_name text)',
   'find_spec(name text, platform text, version integer)',
   'forbid_change()',
@@ -143,12 +146,16 @@ const CLIENT_FUNCTIONS_OF = {
  * process_erasure_requests is service_role only; request_erasure is executable by
  * `authenticated` only and erases nothing: it queues the caller's own id from the JWT (one
  * pending request per user).
+ * mark_factor_pairs (#18) is a trigger function (not callable directly): it records the
+ * (user, path) of the events its own statement inserted or deleted in the service-only
+ * factor_dirty table.
  */
 const DEFINER_FUNCTIONS = [
   'erase_deleted_auth_user()',
   'erase_user(user_id text)',
   'erase_user_data(user_id text, source text)',
   'get_component_aggregates(query jsonb)',
+  'mark_factor_pairs()',
   'process_erasure_requests(options jsonb)',
   'prune_events(options jsonb)',
   'record_assignment(assignment jsonb)',
@@ -168,6 +175,8 @@ const TABLE_PRIVILEGES = {
     'experiments:SELECT',
     'exposures:SELECT',
     'factor_catalog:SELECT',
+    // The as_of and window of everyone's current values (no personal data), for get_factors.
+    'factor_refresh:SELECT',
     'factor_snapshots:SELECT',
     'factors:SELECT',
     'governance_log:SELECT',

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createPGliteDatabase,
+  createServerDatabase,
+  DATABASE_URL,
+  type TestDatabase,
+} from './harness/databases.js';
+import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
+
+/**
+ * insert_events without per-row function calls (#18): createdAt is checked for the whole batch
+ * and cast in the INSERT, yet every error is the one to_time gave before, in the same order of
+ * checks (shape, authorization, session, createdAt), and times are stored to the millisecond.
+ */
+
+const SESSION = '00000000-0000-4000-8000-000000000001';
+const event = (i: number, createdAt: string, sessionId = SESSION) => ({
+  id: `00000000-0000-7000-8000-${i.toString(16).padStart(12, '0')}`,
+  sessionId,
+  userId: 'user-1',
+  type: 'click',
+  path: 'shop/cart/checkout',
+  payload: {},
+  createdAt,
+});
+
+function insertSuite(name: string, open: () => Promise<TestDatabase>): void {
+  describe(`insert_events (${name})`, () => {
+    let db: TestDatabase;
+    const insert = (events: unknown[]) =>
+      db.sql.query('select factoredui.insert_events($1::jsonb) as r', [JSON.stringify(events)]);
+    const failure = async (events: unknown[]) => {
+      try {
+        await insert(events);
+      } catch (error) {
+        const e = error as { code?: string; message?: string };
+        return { code: e.code, message: e.message };
+      }
+      throw new Error('insert_events accepted the batch');
+    };
+
+    beforeAll(async () => {
+      db = await open();
+      await db.sql.query(
+        `insert into factoredui.sessions (id, user_id, started_at, metadata)
+         values ($1, 'user-1', '2026-01-01T00:00:00Z', '{"platform":"web"}')`,
+        [SESSION],
+      );
+    });
+    afterAll(async () => {
+      await db?.close();
+    });
+
+    it('stores a batch of 500 in one call, times truncated to the millisecond, duplicates counted', async () => {
+      const batch = Array.from({ length: 500 }, (_, i) =>
+        event(i, `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}.123456+00:00`),
+      );
+      expect((await insert(batch)).rows[0]?.r).toEqual({ inserted: 500, duplicates: 0 });
+      expect((await insert(batch.slice(0, 10))).rows[0]?.r).toEqual({
+        inserted: 0,
+        duplicates: 10,
+      });
+      const { rows } = await db.sql.query(
+        `select count(*)::int as n, count(*) filter (where created_at = date_trunc('milliseconds', created_at))::int as ms
+         from factoredui.events`,
+      );
+      expect(rows[0]).toEqual({ n: 500, ms: 500 });
+    });
+
+    it('attack: a createdAt outside the ISO 8601 pattern is refused with to_time’s message, nothing stored', async () => {
+      expect(
+        await failure([event(1000, '2026-01-01T00:00:00Z'), event(1001, 'yesterday')]),
+      ).toEqual({
+        code: '22023',
+        message: 'createdAt must be an ISO 8601 time with a time zone, got "yesterday".',
+      });
+      expect(await failure([event(1002, '2026-01-01 00:00:00')])).toMatchObject({ code: '22023' });
+      const { rows } = await db.sql.query(
+        `select count(*)::int as n from factoredui.events where id = $1`,
+        [event(1000, '').id],
+      );
+      expect(rows[0]?.n).toBe(0);
+    });
+
+    it('attack: a createdAt in the pattern that is no time (month 13) is refused with to_time’s message', async () => {
+      expect(await failure([event(1003, '2026-13-45T00:00:00.000Z')])).toEqual({
+        code: '22023',
+        message: 'createdAt must be a valid ISO 8601 time, got "2026-13-45T00:00:00.000Z".',
+      });
+    });
+
+    it('keeps the order of checks: a missing session is reported before a bad createdAt', async () => {
+      const missing = '00000000-0000-4000-8000-0000000000ff';
+      expect(await failure([event(1004, 'yesterday', missing)])).toMatchObject({ code: 'P0002' });
+      expect(await failure([{ ...event(1005, 'yesterday'), id: 'not-a-uuid' }])).toMatchObject({
+        code: '22023',
+        message: expect.stringContaining('is malformed'),
+      });
+    });
+  });
+}
+
+insertSuite('PGlite', createPGliteDatabase);
+describeWhen(Boolean(DATABASE_URL), NEEDS_DATABASE_URL)('on a server', () => {
+  insertSuite('PostgreSQL server', () => createServerDatabase('insert_events'));
+});
