@@ -35,7 +35,9 @@ export type ReleaseCohortMembership =
       factor: string;
       path: string;
     }
-  | { kind: 'aggregates'; path: string; factor: string };
+  | { kind: 'aggregates'; path: string; factor: string }
+  /** A published `assigned` count of a variant counted the user. */
+  | { kind: 'assigned'; experimentId: string; variantKey: string };
 
 /** Everything a store holds about one user, as returned by {@link LifecycleCapability.exportUser}. */
 export interface UserDataExport {

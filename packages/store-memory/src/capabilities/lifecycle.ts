@@ -97,6 +97,15 @@ export function lifecycleCapability(
       .map(
         (c): ReleaseCohortMembership => ({ kind: 'aggregates', path: c.path, factor: c.factor }),
       ),
+    ...db.tables.assignedCohorts
+      .filter((c) => namesUser(c, userId))
+      .map(
+        (c): ReleaseCohortMembership => ({
+          kind: 'assigned',
+          experimentId: c.experimentId,
+          variantKey: c.variantKey,
+        }),
+      ),
   ];
 
   const toRecord = (record: ErasureRecord): ErasureRecord => structuredClone(record);
@@ -152,6 +161,11 @@ export function lifecycleCapability(
       for (const cohort of [...t.releasedCohorts, ...t.aggregateCohorts]) {
         if (!namesUser(cohort, userId)) continue;
         pseudonymize(cohort, userId, token);
+        counts.releaseCohorts++;
+      }
+      for (const cohort of t.assignedCohorts) {
+        if (!namesUser(cohort, userId)) continue;
+        cohort.members = cohort.members.map((m) => (m === userId ? token : m));
         counts.releaseCohorts++;
       }
       // The request (if any) is satisfied, and it names the user.

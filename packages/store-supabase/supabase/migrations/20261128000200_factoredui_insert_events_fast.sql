@@ -20,6 +20,11 @@ begin
   end if;
   v_total := jsonb_array_length(events);
   if v_total = 0 then return jsonb_build_object('inserted', 0, 'duplicates', 0); end if;
+  if v_total > factoredui.limit_of('eventsPerBatch') then
+    raise exception using errcode = '22023',
+      message = format('%s events in one insertEvents call; the limit is %s (LIMITS.eventsPerBatch): send them in smaller batches.',
+        v_total, factoredui.limit_of('eventsPerBatch'));
+  end if;
 
   -- Shape: the whole batch is checked before anything is written (is_uuid's pattern inline).
   select e.ord, e.value into v_bad from jsonb_array_elements(events) with ordinality e(value, ord)

@@ -20,6 +20,14 @@ language sql immutable parallel safe set search_path = '' as $$
     'platformChars', 32,
     'keyIdChars', 128,
     'specVersionMax', 2147483647,
+    'eventsPerBatch', 1000,
+    'experimentNameChars', 200,
+    'experimentDescriptionChars', 4096,
+    'experimentVariants', 32,
+    'experimentTargetingRules', 64,
+    'experimentPlatforms', 16,
+    'variantConfigBytes', 16384,
+    'governanceLogEntryBytes', 262144,
     'eventNameChars', 64,
     'eventProperties', 32)
 $$;

@@ -130,7 +130,11 @@ language sql stable set search_path = '' as $$
       union all
       select 2, h.released_at, row_number() over (order by h.released_at, h.path collate "C", h.factor),
         jsonb_build_object('kind', 'aggregates', 'path', h.path, 'factor', h.factor)
-      from factoredui.aggregate_release_cohorts h where user_data.user_id = any (h.members)) m))
+      from factoredui.aggregate_release_cohorts h where user_data.user_id = any (h.members)
+      union all
+      select 3, h.released_at, row_number() over (order by h.released_at, h.experiment_id, h.variant_key),
+        jsonb_build_object('kind', 'assigned', 'experimentId', h.experiment_id, 'variantKey', h.variant_key)
+      from factoredui.statistics_release_assigned h where user_data.user_id = any (h.members)) m))
 $$;
 
 -- Counts per table of a user_data document.

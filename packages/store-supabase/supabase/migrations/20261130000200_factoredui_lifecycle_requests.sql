@@ -69,7 +69,16 @@ begin
                             from unnest(h.contributions) with ordinality c(value, ord) order by c.ord)
   where v_user = any (h.members);
   get diagnostics v_n = row_count;
+  v_cohorts := v_cohorts + v_n;
+  -- Who each published `assigned` count covered (#15): the same token replacement.
+  update factoredui.statistics_release_assigned h
+  set members = array_replace(h.members, v_user, v_token)
+  where v_user = any (h.members);
+  get diagnostics v_n = row_count;
   v_counts := v_counts || jsonb_build_object('releaseCohorts', v_cohorts + v_n);
+  -- The refresh's dirty marks (#18) of the events deleted above name the user; their factors are
+  -- already gone, so the marks carry nothing a refresh still needs.
+  delete from factoredui.factor_dirty d where d.user_id = v_user;
   -- The request (if any) is satisfied, and it names the user.
   delete from factoredui.erasure_requests r where r.user_id = v_user;
   insert into factoredui.lifecycle_settings default values on conflict (id) do nothing;
