@@ -94,7 +94,16 @@ describe('factoredui CLI: help and usage errors', () => {
   it('lists the commands with --help and exits 0', async () => {
     const run = await runBuiltCli(['--help'], { cwd: work });
     expect(run.code).toBe(0);
-    for (const command of ['init', 'migrate', 'keygen', 'sign', 'publish', 'refresh', 'govern']) {
+    for (const command of [
+      'init',
+      'migrate',
+      'upgrade',
+      'keygen',
+      'sign',
+      'publish',
+      'refresh',
+      'govern',
+    ]) {
       expect(run.stdout).toContain(`  ${command} `);
     }
   });
@@ -103,6 +112,7 @@ describe('factoredui CLI: help and usage errors', () => {
     for (const [command, option] of [
       ['init', '--dir'],
       ['migrate', '--bootstrap'],
+      ['upgrade', '--dry-run'],
       ['keygen', '--out'],
       ['sign', '--key-id'],
       ['publish', '--platform'],

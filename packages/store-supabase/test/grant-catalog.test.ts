@@ -14,6 +14,9 @@ import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
  * hostile client do. (Most entries are SECURITY INVOKER helpers: grants and row-level security
  * still apply to the caller inside them, and service-only operations check the role.)
  */
+// Reviewed for the 0.5.1 upgrade (20261201000100): upgrade_from_051, upgrade_051_step and
+// upgrade_051_kept are owner-only (revoked from PUBLIC, anon, authenticated), so they are in no
+// list below, and upgrade_051_steps has no client privilege (the table list is unchanged).
 // Reviewed additions of the input-limit migrations: limits(), limit_of, json_depth,
 // json_too_deep, too_deep_path, json_limit_problem, text_limit_problem and envelope_version are
 // SECURITY INVOKER pure functions of their arguments (no table access), with search_path ''.

@@ -7,11 +7,13 @@ import { migrateCommand } from './commands/migrate.js';
 import { publishCommand } from './commands/publish.js';
 import { refreshCommand } from './commands/refresh.js';
 import { signCommand } from './commands/sign.js';
+import { upgradeCommand } from './commands/upgrade.js';
 
 /** Every subcommand of `factoredui`, in help order. */
 export const COMMANDS: readonly CommandSpec[] = [
   initCommand,
   migrateCommand,
+  upgradeCommand,
   keygenCommand,
   signCommand,
   publishCommand,

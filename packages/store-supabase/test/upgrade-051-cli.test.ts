@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readBootstrap } from '@factoredui/store-supabase/migrate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/run.js';
+import { pgliteFromSnapshot } from './harness/pglite-snapshot.js';
+
+// `factoredui upgrade` in-process on an on-disk PGlite database holding the 0.5.1 fixture.
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+
+async function cli(argv: string[]): Promise<{ status: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const status = await runCli(argv, {
+    stdout: (t) => {
+      out += t;
+    },
+    stderr: (t) => {
+      err += t;
+    },
+    env: {},
+    cwd: process.cwd(),
+  });
+  return { status, out, err };
+}
+
+describe('factoredui upgrade (0.5.1 database, PGlite on disk)', () => {
+  let dir: string;
+  let url: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'factoredui-upgrade-'));
+    const db = await pgliteFromSnapshot('bare', join(dir, 'db'));
+    await db.exec(readBootstrap());
+    await db.exec(fixture('legacy-051-schema.sql'));
+    await db.exec(fixture('legacy-051-data.sql'));
+    await db.close();
+    url = `pglite://${join(dir, 'db')}`;
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('--dry-run prints per table what will move and why rows cannot, and changes nothing', async () => {
+    const first = await cli(['upgrade', '--dry-run', '--database-url', url]);
+    expect(first.err).toBe('');
+    expect(first.status).toBe(0);
+    expect(first.out).toContain('nothing was changed');
+    expect(first.out).toMatch(/events\s+12\s+0\s+11\s+1\s+0\s+factoredui\.events/);
+    expect(first.out).toMatch(
+      /experiment_assignments\s+5\s+0\s+4\s+1\s+0\s+factoredui\.assignments/,
+    );
+    expect(first.out).toContain('1 skipped: component_path is not a valid path');
+    // The same plan again: the dry run changed nothing.
+    expect((await cli(['upgrade', '--dry-run', '--database-url', url])).out).toBe(first.out);
+  });
+
+  it('upgrade moves the data and reports it; a second run moves nothing', async () => {
+    const run = await cli(['upgrade', '--database-url', url]);
+    expect(run.err).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.out).toContain('applied     20261201000100_factoredui_upgrade_051.sql');
+    expect(run.out).toMatch(/governance_log\s+4\s+0\s+3\s+1\s+0\s+factoredui\.governance_log/);
+    expect(run.out).toContain('Checked again: nothing left to move.');
+    const again = await cli(['upgrade', '--database-url', url]);
+    expect(again.status).toBe(0);
+    expect(again.out).not.toContain('applied');
+    expect(again.out).toContain('Checked again: nothing left to move.');
+    const plan = await cli(['upgrade', '--dry-run', '--database-url', url]);
+    expect(plan.out).toContain('0 migration(s) to apply');
+    expect(plan.out).toMatch(/events\s+12\s+11\s+0\s+1\s+0/);
+  });
+});
