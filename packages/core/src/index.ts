@@ -9,6 +9,7 @@ export * from './errors.js';
 export * from './experiments/index.js';
 export * from './factors/index.js';
 export * from './governance/index.js';
+export * from './legacy/index.js';
 export {
   assertWithinLimit,
   type JsonMeasure,

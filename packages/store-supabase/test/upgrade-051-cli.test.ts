@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { validateSpec } from '@factoredui/core';
 import { readBootstrap } from '@factoredui/store-supabase/migrate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/run.js';
@@ -72,5 +73,61 @@ describe('factoredui upgrade (0.5.1 database, PGlite on disk)', () => {
     const plan = await cli(['upgrade', '--dry-run', '--database-url', url]);
     expect(plan.out).toContain('0 migration(s) to apply');
     expect(plan.out).toMatch(/events\s+12\s+11\s+0\s+1\s+0/);
+  });
+});
+
+describe('factoredui convert-spec (a 0.5.1 spec file)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'factoredui-convert-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes the converted spec next to it, valid, and prints every approximation', async () => {
+    const spec05 = {
+      spec: {
+        spec_version: 1,
+        renderer_min: 1,
+        root: {
+          id: 'root',
+          type: 'column',
+          children: [
+            { id: 't', type: 'text', props: { value: 'Hi {user.name}', color: 'red' } },
+            {
+              id: 'b',
+              type: 'button',
+              props: { label: 'Go' },
+              action: { action: 'go', params: { to: 'home' } },
+            },
+          ],
+        },
+      },
+      signature: 'c2ln',
+      signed_at: '2025-01-01T00:00:00Z',
+      spec_hash: 'abc',
+    };
+    await writeFile(join(dir, 'home.json'), JSON.stringify(spec05));
+    const run = await cli(['convert-spec', join(dir, 'home.json')]);
+    expect(run.status).toBe(0);
+    expect(run.err).toBe(
+      'warning: root.children[0]: prop color dropped (use variant and tone from the theme).\n',
+    );
+    expect(run.out).toContain('home.converted.json (valid; 1 warning)');
+    const converted = JSON.parse(await readFile(join(dir, 'home.converted.json'), 'utf8'));
+    expect(validateSpec(converted).valid).toBe(true);
+    expect(converted.root.children[1].action).toEqual({ name: 'go', params: { to: 'home' } });
+    // Never overwrites without --force.
+    const again = await cli(['convert-spec', join(dir, 'home.json')]);
+    expect(again.status).toBe(1);
+    expect(again.err).toContain('already exists; pass --force');
+  });
+
+  it('refuses a file that is not a 0.5 spec, saying why', async () => {
+    await writeFile(join(dir, 'bad.json'), JSON.stringify({ root: { id: 'x', type: 'carousel' } }));
+    const run = await cli(['convert-spec', join(dir, 'bad.json'), '--out', '-']);
+    expect(run.status).toBe(1);
+    expect(run.err).toContain('root has type "carousel", which is not a 0.5 node type.');
   });
 });

@@ -1,5 +1,6 @@
 import { isFactoredError } from '@factoredui/core';
 import { CliError, type CliIo, type CommandSpec, commandHelp, parseCommand } from './args.js';
+import { convertSpecCommand } from './commands/convert-spec.js';
 import { governCommand } from './commands/govern.js';
 import { initCommand } from './commands/init.js';
 import { keygenCommand } from './commands/keygen.js';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   upgradeCommand,
   keygenCommand,
   signCommand,
+  convertSpecCommand,
   publishCommand,
   refreshCommand,
   governCommand,
@@ -28,7 +30,7 @@ function mainHelp(): string {
     'FactoredUI on Supabase / PostgreSQL: migrations, spec signing and publishing, factor refresh, governance.',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.summary}`),
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(14)}${c.summary}`),
     '',
     'Run `factoredui <command> --help` for the options of a command.',
     '',
