@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -129,5 +130,41 @@ describe('factoredui convert-spec (a 0.5.1 spec file)', () => {
     const run = await cli(['convert-spec', join(dir, 'bad.json'), '--out', '-']);
     expect(run.status).toBe(1);
     expect(run.err).toContain('root has type "carousel", which is not a 0.5 node type.');
+  });
+});
+
+describe('factoredui keygen --import (a 0.5.1 key)', () => {
+  // 0.5.1 printed WebCrypto exports in base64: the private key as PKCS#8, the public key raw.
+  const pair = generateKeyPairSync('ed25519');
+  const private05 = pair.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+  const publicHex = pair.publicKey
+    .export({ format: 'der', type: 'spki' })
+    .subarray(-32)
+    .toString('hex');
+
+  it('imports the 0.5.1 private key (literal or env:NAME) with the same public key', async () => {
+    const run = await cli(['keygen', '--import', private05, '--key-id', 'legacy-05']);
+    expect(run.err).toBe('');
+    expect(run.status).toBe(0);
+    const key = JSON.parse(run.out);
+    expect(key).toMatchObject({ keyId: 'legacy-05', algorithm: 'ed25519', publicKey: publicHex });
+    expect(key.privateKey).toMatch(/^[0-9a-f]{64}$/);
+    let out = '';
+    const status = await runCli(['keygen', '--import', 'env:OLD_KEY', '--key-id', 'legacy-05'], {
+      stdout: (t) => {
+        out += t;
+      },
+      stderr: () => undefined,
+      env: { OLD_KEY: private05 },
+      cwd: process.cwd(),
+    });
+    expect(status).toBe(0);
+    expect(JSON.parse(out).privateKey).toBe(key.privateKey);
+  });
+
+  it('refuses what is not an Ed25519 private key (usage error naming the accepted forms)', async () => {
+    const run = await cli(['keygen', '--import', 'bm90IGEga2V5']);
+    expect(run.status).toBe(2);
+    expect(run.err).toContain('Give the private key FactoredUI 0.5.1 printed');
   });
 });
