@@ -1,3 +1,4 @@
+import { assertImplements, warnLegacyOnce } from '../legacy/calls.js';
 import type { KVStorage } from '../util/kv.js';
 import type { CaptureAdapter } from './adapter.js';
 import type { RetryOptions } from './backoff.js';
@@ -85,7 +86,11 @@ export interface CaptureHandle {
    * events. `payload.action = "complete"` marks a completed flow (completion_rate).
    * Returns the event id.
    */
-  trackNavigation(path: ComponentPath, payload?: EventPayload): string | null;
+  trackNavigation(
+    path: ComponentPath,
+    /** The event payload; a string is the 0.5.1 form and is recorded as `{ action }`. */
+    payload?: EventPayload | string,
+  ): string | null;
   /**
    * Records an `impression` of the component at `path` (it became visible). Structural factors
    * read `payload.component_depth`, `sibling_count` and `form_field_count`. Returns the event id.
@@ -116,6 +121,24 @@ const hasDom = () =>
  */
 export function initCapture(options: InitCaptureOptions): CaptureHandle {
   const { store, appVersion, onError = () => {}, now = Date.now } = options;
+  // 0.5.1 names and implementations fail or are mapped here, never ignored.
+  assertImplements(store, 'store', ['getIdentity', 'startSession', 'insertEvents'], 'initCapture');
+  const legacyBatch = (options as { flushBatchSize?: unknown }).flushBatchSize;
+  if (legacyBatch !== undefined) {
+    warnLegacyOnce(
+      'initCapture.flushBatchSize',
+      'initCapture: flushBatchSize is the 0.5.1 name; pass batchSize',
+    );
+  }
+  const batchSize = options.batchSize ?? (legacyBatch as number | undefined);
+  if (options.adapter) {
+    assertImplements(
+      options.adapter,
+      'CaptureAdapter',
+      ['start', 'stop', 'sessionMetadata'],
+      'initCapture',
+    );
+  }
   const adapter =
     options.adapter === undefined ? (hasDom() ? createWebAdapter(options) : null) : options.adapter;
   const platform = options.platform ?? adapter?.platform ?? (hasDom() ? 'web' : 'server');
@@ -126,7 +149,7 @@ export function initCapture(options: InitCaptureOptions): CaptureHandle {
     store,
     userId: options.userId,
     storage: storage('queueStorage'),
-    batchSize: options.batchSize,
+    batchSize,
     maxQueueSize: options.maxQueueSize,
     maxQueueBytes: options.maxQueueBytes,
     storeTimeoutMs: options.storeTimeoutMs,
@@ -200,7 +223,12 @@ export function initCapture(options: InitCaptureOptions): CaptureHandle {
     flushEvents: () => writer.flush(),
     getSessionId: () => sessions.getSessionId(),
     trackNavigation(path, payload) {
-      const id = record('navigation', path, payload);
+      // 0.5.1 overload: trackNavigation(path, 'start' | 'complete') recorded { action }.
+      const id = record(
+        'navigation',
+        path,
+        typeof payload === 'string' ? { action: payload } : payload,
+      );
       if (id) currentPath = path;
       return id;
     },

@@ -1,4 +1,5 @@
 import { FactoredError, isFactoredError } from '../errors.js';
+import { legacyCall, looksLikeStore } from '../legacy/calls.js';
 import { createEventId, isUuid } from '../util/ids.js';
 import type { KVStorage } from '../util/kv.js';
 import { type TimeInput, toIsoString } from '../util/time.js';
@@ -214,6 +215,12 @@ function positive(value: number, field: string, max = Number.POSITIVE_INFINITY):
  * ```
  */
 export function createEventWriter(options: EventWriterOptions): EventWriter {
+  if (looksLikeStore(options)) {
+    legacyCall(
+      'createEventWriter(store, flushIntervalMs, flushBatchSize, adapter)',
+      'createEventWriter({ store, flushIntervalMs, batchSize, storage }), or initCapture({ store }), which creates it',
+    );
+  }
   const {
     store,
     storage,

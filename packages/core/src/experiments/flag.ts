@@ -1,4 +1,5 @@
 import type { Platform } from '../capture/types.js';
+import { withLegacyAliases } from '../legacy/calls.js';
 import type { FactoredStore } from '../store/contract.js';
 import { createFlagClient, type FlagClient } from './client.js';
 import type { DeviceMetadata, FlagEvaluation } from './types.js';
@@ -46,5 +47,10 @@ export async function evaluateFlag(
         };
   const evaluation = client.evaluate(name, context);
   if (evaluation.inExperiment) await client.recordExposure(evaluation);
-  return evaluation.variantKey === null ? null : evaluation;
+  return evaluation.variantKey === null
+    ? null
+    : withLegacyAliases({ ...evaluation }, 'evaluateFlag()', {
+        variant_key: 'variantKey',
+        experiment_id: 'experimentId',
+      });
 }
