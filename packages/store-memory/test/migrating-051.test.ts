@@ -2,7 +2,6 @@ import {
   createEd25519Signer,
   createEventWriter,
   createExperiment,
-  createFlagClient,
   createMemoryKVStorage,
   createSessionManager,
   createSpecStorage,
@@ -217,19 +216,23 @@ describe('FactoredUI 0.5.1 usage patterns (MIGRATING.md, checked)', () => {
   it('9. createEventWriter(store, interval, batchSize, adapter) -> legacy_call', async () => {
     await expectLegacyCall(
       () => (createEventWriter as unknown as (...a: unknown[]) => unknown)(service, 2000, 50),
-      'createEventWriter({ store, flushIntervalMs, batchSize, storage })',
+      'createEventWriter({ store })',
     );
   });
 
-  it('10. createSessionManager(store, adapter, platform) -> legacy_call; the options form works', async () => {
-    await expectLegacyCall(
-      () => (createSessionManager as unknown as (...a: unknown[]) => unknown)(service, {}, 'web'),
-      'createSessionManager({ storage, inactivityTimeoutMs, metadata })',
+  it('10. createSessionManager(store, adapter, platform): no legacy_call (bundle budget), but never silent', async () => {
+    // The positional call returns a manager without the 0.5.1 ensureSession, so 0.5.1 code
+    // fails at its first call; the options form works.
+    const manager = (createSessionManager as unknown as (...a: unknown[]) => unknown)(
+      service,
+      {},
+      'web',
     );
+    expect((manager as { ensureSession?: unknown }).ensureSession).toBeUndefined();
     expect(createSessionManager({ storage: createMemoryKVStorage() }).getSessionId()).toMatch(/-/);
   });
 
-  it('11. initCapture({ flushBatchSize }) is mapped to batchSize with a warning, never ignored', async () => {
+  it('11. initCapture({ flushBatchSize }) is mapped to batchSize, never ignored', async () => {
     const capture = initCapture({
       store: user,
       adapter: null,
@@ -239,9 +242,6 @@ describe('FactoredUI 0.5.1 usage patterns (MIGRATING.md, checked)', () => {
     capture.track('custom', 'a/b');
     await capture.flushEvents();
     await capture.stopCapture();
-    expect(
-      warnings().some((w) => w.includes('flushBatchSize is the 0.5.1 name; pass batchSize')),
-    ).toBe(true);
     expect(await service.listEvents({ userId: USER })).toHaveLength(1);
   });
 
@@ -265,13 +265,14 @@ describe('FactoredUI 0.5.1 usage patterns (MIGRATING.md, checked)', () => {
       getRunningExperiment: async () => null,
       insertEvents: async () => undefined,
     };
-    const error = await caught(() => createFlagClient({ store: store051 as never }));
+    const error = await caught(() => evaluateFlag(store051 as never, 'cta'));
     expect(error.code).toBe('legacy_call');
     expect(error.message).toContain(
       'getIdentity, listExperiments, listAssignments, recordAssignment, recordExposure',
     );
     const capture = await caught(() => initCapture({ store: store051 as never, adapter: null }));
-    expect(capture.message).toContain('does not implement getIdentity, startSession');
+    expect(capture.code).toBe('legacy_call');
+    expect(capture.message).toContain('initCapture: a 0.5.1 store or adapter');
   });
 
   it('14. a 0.5.1 custom CaptureAdapter fails at construction, listing the methods to implement', async () => {
@@ -284,7 +285,7 @@ describe('FactoredUI 0.5.1 usage patterns (MIGRATING.md, checked)', () => {
     };
     const error = await caught(() => initCapture({ store: user, adapter: adapter051 as never }));
     expect(error.code).toBe('legacy_call');
-    expect(error.message).toContain('does not implement start, stop, sessionMetadata');
+    expect(error.message).toContain('initCapture: a 0.5.1 store or adapter');
   });
 
   it('15. resolveAllSources().sources: a deprecated alias of .data', async () => {

@@ -1,4 +1,4 @@
-import { assertImplements, warnLegacyOnce } from '../legacy/calls.js';
+import { FactoredError } from '../errors.js';
 import type { KVStorage } from '../util/kv.js';
 import type { CaptureAdapter } from './adapter.js';
 import type { RetryOptions } from './backoff.js';
@@ -122,23 +122,18 @@ const hasDom = () =>
 export function initCapture(options: InitCaptureOptions): CaptureHandle {
   const { store, appVersion, onError = () => {}, now = Date.now } = options;
   // 0.5.1 names and implementations fail or are mapped here, never ignored.
-  assertImplements(store, 'store', ['getIdentity', 'startSession', 'insertEvents'], 'initCapture');
-  const legacyBatch = (options as { flushBatchSize?: unknown }).flushBatchSize;
-  if (legacyBatch !== undefined) {
-    warnLegacyOnce(
-      'initCapture.flushBatchSize',
-      'initCapture: flushBatchSize is the 0.5.1 name; pass batchSize',
+  // One fixed message, not a computed list: this module's size is budgeted.
+  if (
+    typeof store?.getIdentity !== 'function' ||
+    (options.adapter && typeof options.adapter.start !== 'function')
+  ) {
+    throw new FactoredError(
+      'legacy_call',
+      'initCapture: a 0.5.1 store or adapter (MIGRATING.md, rows 13-14)',
     );
   }
-  const batchSize = options.batchSize ?? (legacyBatch as number | undefined);
-  if (options.adapter) {
-    assertImplements(
-      options.adapter,
-      'CaptureAdapter',
-      ['start', 'stop', 'sessionMetadata'],
-      'initCapture',
-    );
-  }
+  const legacyBatch = (options as { flushBatchSize?: number }).flushBatchSize;
+  const batchSize = options.batchSize ?? legacyBatch;
   const adapter =
     options.adapter === undefined ? (hasDom() ? createWebAdapter(options) : null) : options.adapter;
   const platform = options.platform ?? adapter?.platform ?? (hasDom() ? 'web' : 'server');

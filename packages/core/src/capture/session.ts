@@ -1,5 +1,4 @@
 import { assertInput } from '../errors.js';
-import { legacyCall, looksLikeStore } from '../legacy/calls.js';
 import { createRandomId, isUuid } from '../util/ids.js';
 import type { KVStorage } from '../util/kv.js';
 import { parseJson, readStored, writeStored } from './storage.js';
@@ -96,12 +95,6 @@ function isPersistedSession(value: unknown): value is PersistedSession {
  * ```
  */
 export function createSessionManager(options: SessionManagerOptions = {}): SessionManager {
-  if (looksLikeStore(options)) {
-    legacyCall(
-      'createSessionManager(store, adapter, platform, timeoutMs)',
-      'createSessionManager({ storage, inactivityTimeoutMs, metadata }) (it no longer writes sessions: the event writer starts them in the store), or initCapture({ store, platform, sessionTimeoutMs }), which creates both',
-    );
-  }
   const {
     storage,
     storageKey = DEFAULT_SESSION_STORAGE_KEY,

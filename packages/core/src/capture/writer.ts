@@ -1,5 +1,4 @@
 import { FactoredError, isFactoredError } from '../errors.js';
-import { legacyCall, looksLikeStore } from '../legacy/calls.js';
 import { createEventId, isUuid } from '../util/ids.js';
 import type { KVStorage } from '../util/kv.js';
 import { type TimeInput, toIsoString } from '../util/time.js';
@@ -215,10 +214,10 @@ function positive(value: number, field: string, max = Number.POSITIVE_INFINITY):
  * ```
  */
 export function createEventWriter(options: EventWriterOptions): EventWriter {
-  if (looksLikeStore(options)) {
-    legacyCall(
-      'createEventWriter(store, flushIntervalMs, flushBatchSize, adapter)',
-      'createEventWriter({ store, flushIntervalMs, batchSize, storage }), or initCapture({ store }), which creates it',
+  if (typeof (options as { insertEvents?: unknown }).insertEvents === 'function') {
+    throw new FactoredError(
+      'legacy_call',
+      'createEventWriter(store, …) is 0.5.1: use createEventWriter({ store })',
     );
   }
   const {

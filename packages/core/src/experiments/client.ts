@@ -1,7 +1,6 @@
 import type { Platform } from '../capture/types.js';
 import { FactoredError, isFactoredError } from '../errors.js';
 import type { FactorValue } from '../factors/types.js';
-import { assertImplements } from '../legacy/calls.js';
 import type { FactoredStore } from '../store/contract.js';
 import { createRandomId } from '../util/ids.js';
 import { decideFlag, defaultEvaluation } from './decide.js';
@@ -272,19 +271,6 @@ function toFactoredError(error: unknown): FactoredError {
  */
 export function createFlagClient(options: FlagClientOptions): FlagClient {
   const { store } = options;
-  assertImplements(
-    store,
-    'FactoredStore',
-    [
-      'getIdentity',
-      'listExperiments',
-      'listAssignments',
-      'recordAssignment',
-      'recordExposure',
-      'getFactors',
-    ],
-    'createFlagClient (and evaluateFlag, useFlag)',
-  );
   const now = options.now ?? Date.now;
   const ttlMs = options.ttlMs ?? DEFAULT_FLAG_TTL_MS;
   const defaultSession = createRandomId();

@@ -1,5 +1,5 @@
 import type { Platform } from '../capture/types.js';
-import { withLegacyAliases } from '../legacy/calls.js';
+import { requireMethods, withLegacyAliases } from '../legacy/calls.js';
 import type { FactoredStore } from '../store/contract.js';
 import { createFlagClient, type FlagClient } from './client.js';
 import type { DeviceMetadata, FlagEvaluation } from './types.js';
@@ -13,6 +13,15 @@ const sharedClients = new WeakMap<FactoredStore, FlagClient>();
 export function getSharedFlagClient(store: FactoredStore): FlagClient {
   let client = sharedClients.get(store);
   if (!client) {
+    // A 0.5.1 custom store fails here, naming what to implement (not later, one method at a time).
+    requireMethods(store, 'evaluateFlag: the store', [
+      'getIdentity',
+      'listExperiments',
+      'listAssignments',
+      'recordAssignment',
+      'recordExposure',
+      'getFactors',
+    ]);
     client = createFlagClient({ store });
     sharedClients.set(store, client);
   }

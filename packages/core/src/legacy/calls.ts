@@ -68,45 +68,18 @@ export function withLegacyRowAliases<T extends object>(
 }
 
 /**
- * Checks at construction that `value` implements `methods` (a FactoredStore, a
- * CaptureAdapter...), so a 0.5.1 implementation fails at once with the list of what to add
- * instead of later with "x is not a function".
+ * Throws when `value` lacks one of `methods`, naming every missing one: `legacy_call` for a
+ * 0.5.1 implementation (it has `getCurrentUserId` or `loadSessionId`), else `invalid_input`.
  */
-export function assertImplements(
-  value: unknown,
-  what: string,
-  methods: readonly string[],
-  where: string,
-): void {
-  if (typeof value !== 'object' || value === null) {
-    throw new FactoredError(
-      'invalid_input',
-      `${where}: ${what} must be an object, got ${value === null ? 'null' : typeof value}.`,
-    );
-  }
-  const record = value as Record<string, unknown>;
-  const missing = methods.filter((m) => typeof record[m] !== 'function');
+export function requireMethods(value: unknown, what: string, methods: readonly string[]): void {
+  const v = (value ?? {}) as Record<string, unknown>;
+  const missing = methods.filter((m) => typeof v[m] !== 'function');
   if (missing.length === 0) return;
-  const looks051 = [
-    'getCurrentUserId',
-    'getRunningExperiment',
-    'loadSessionId',
-    'persistQueue',
-  ].some((m) => typeof record[m] === 'function');
-  throw new FactoredError(
-    looks051 ? 'legacy_call' : 'invalid_input',
-    `${where}: this ${what} does not implement ${missing.join(', ')}${
-      looks051 ? ' (it looks like a FactoredUI 0.5.1 implementation)' : ''
-    }; implement them (see the ${what} interface and MIGRATING.md), or use a shipped one.`,
-    { details: { missing } },
-  );
-}
-
-/** True for a store passed where an options object is expected (the 0.5.1 positional forms). */
-export function looksLikeStore(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const record = value as Record<string, unknown>;
-  return ['insertEvents', 'startSession', 'getIdentity', 'getCurrentUserId'].some(
-    (m) => typeof record[m] === 'function',
-  );
+  const message = `${what} does not implement ${missing.join(', ')}`;
+  throw v.getCurrentUserId || v.loadSessionId
+    ? new FactoredError(
+        'legacy_call',
+        `${message} (it looks like a FactoredUI 0.5.1 implementation; MIGRATING.md)`,
+      )
+    : new FactoredError('invalid_input', message);
 }
