@@ -12,6 +12,8 @@
  *   users).
  * - `verification_failed`: a signed payload failed hash, signature or policy checks.
  * - `internal`: a bug or an unexpected backend answer; please report it.
+ * - `legacy_call`: a FactoredUI 0.5.1 call shape that cannot keep working; the message names
+ *   the current form (see MIGRATING.md).
  */
 export type FactoredErrorCode =
   | 'invalid_input'
@@ -21,7 +23,8 @@ export type FactoredErrorCode =
   | 'unavailable'
   | 'insufficient_data'
   | 'verification_failed'
-  | 'internal';
+  | 'internal'
+  | 'legacy_call';
 
 /** Options for {@link FactoredError}. */
 export interface FactoredErrorOptions {

@@ -12,3 +12,12 @@ export {
   readMigrations,
   supabaseDirectory,
 } from './postgres/migrate.js';
+export {
+  LEGACY_051_SCHEMA,
+  planUpgradeFrom051,
+  type UpgradeOptions,
+  type UpgradePlan,
+  type UpgradeResult,
+  type UpgradeStepReport,
+  upgradeFrom051,
+} from './upgrade/from-051.js';

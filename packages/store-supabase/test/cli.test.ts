@@ -97,8 +97,10 @@ describe('factoredui CLI: help and usage errors', () => {
     for (const command of [
       'init',
       'migrate',
+      'upgrade',
       'keygen',
       'sign',
+      'convert-spec',
       'publish',
       'refresh',
       'govern',
@@ -114,6 +116,8 @@ describe('factoredui CLI: help and usage errors', () => {
     for (const [command, option] of [
       ['init', '--dir'],
       ['migrate', '--bootstrap'],
+      ['upgrade', '--dry-run'],
+      ['convert-spec', '--out'],
       ['keygen', '--out'],
       ['sign', '--key-id'],
       ['publish', '--platform'],

@@ -18,6 +18,9 @@ import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
 // release_variant_statistics, bytes_limit_name and the trigger functions check_experiment_limits
 // and check_governance_log_limits are executable by service_role only (none appears below);
 // statistics_release_assigned is a service-only table (no client privilege below).
+// Reviewed for the 0.5.1 upgrade (20261201000100): upgrade_from_051, upgrade_051_step and
+// upgrade_051_kept are owner-only (revoked from PUBLIC, anon, authenticated), so they are in no
+// list below, and upgrade_051_steps has no client privilege (the table list is unchanged).
 // Reviewed additions of the input-limit migrations: limits(), limit_of, json_depth,
 // json_too_deep, too_deep_path, json_limit_problem, text_limit_problem and envelope_version are
 // SECURITY INVOKER pure functions of their arguments (no table access), with search_path ''.

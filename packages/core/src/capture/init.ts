@@ -1,3 +1,4 @@
+import { FactoredError } from '../errors.js';
 import type { KVStorage } from '../util/kv.js';
 import type { CaptureAdapter } from './adapter.js';
 import type { RetryOptions } from './backoff.js';
@@ -100,7 +101,11 @@ export interface CaptureHandle {
    * events. `payload.action = "complete"` marks a completed flow (completion_rate).
    * Returns the event id.
    */
-  trackNavigation(path: ComponentPath, payload?: EventPayload): string | null;
+  trackNavigation(
+    path: ComponentPath,
+    /** The event payload; a string is the 0.5.1 form and is recorded as `{ action }`. */
+    payload?: EventPayload | string,
+  ): string | null;
   /**
    * Records an `impression` of the component at `path` (it became visible). Structural factors
    * read `payload.component_depth`, `sibling_count` and `form_field_count`. Returns the event id.
@@ -142,6 +147,19 @@ const hasDom = () =>
  */
 export function initCapture(options: InitCaptureOptions): CaptureHandle {
   const { store, appVersion, onError = () => {}, now = Date.now } = options;
+  // 0.5.1 names and implementations fail or are mapped here, never ignored.
+  // One fixed message, not a computed list: this module's size is budgeted.
+  if (
+    typeof store?.getIdentity !== 'function' ||
+    (options.adapter && typeof options.adapter.start !== 'function')
+  ) {
+    throw new FactoredError(
+      'legacy_call',
+      'initCapture: a 0.5.1 store or adapter (MIGRATING.md, rows 13-14)',
+    );
+  }
+  const legacyBatch = (options as { flushBatchSize?: number }).flushBatchSize;
+  const batchSize = options.batchSize ?? legacyBatch;
   const adapter =
     options.adapter === undefined ? (hasDom() ? createWebAdapter(options) : null) : options.adapter;
   const platform = options.platform ?? adapter?.platform ?? (hasDom() ? 'web' : 'server');
@@ -152,7 +170,7 @@ export function initCapture(options: InitCaptureOptions): CaptureHandle {
     store,
     userId: options.userId,
     storage: storage('queueStorage'),
-    batchSize: options.batchSize,
+    batchSize,
     maxQueueSize: options.maxQueueSize,
     maxQueueBytes: options.maxQueueBytes,
     storeTimeoutMs: options.storeTimeoutMs,
@@ -226,7 +244,12 @@ export function initCapture(options: InitCaptureOptions): CaptureHandle {
     flushEvents: () => writer.flush(),
     getSessionId: () => sessions.getSessionId(),
     trackNavigation(path, payload) {
-      const id = record('navigation', path, payload);
+      // 0.5.1 overload: trackNavigation(path, 'start' | 'complete') recorded { action }.
+      const id = record(
+        'navigation',
+        path,
+        typeof payload === 'string' ? { action: payload } : payload,
+      );
       if (id) currentPath = path;
       return id;
     },

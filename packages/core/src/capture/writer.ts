@@ -215,6 +215,12 @@ function positive(value: number, field: string, max = Number.POSITIVE_INFINITY):
  * ```
  */
 export function createEventWriter(options: EventWriterOptions): EventWriter {
+  if (typeof (options as { insertEvents?: unknown }).insertEvents === 'function') {
+    throw new FactoredError(
+      'legacy_call',
+      'createEventWriter(store, …) is 0.5.1: use createEventWriter({ store })',
+    );
+  }
   const {
     store,
     storage,

@@ -1,3 +1,5 @@
+import { withLegacyRowAliases } from '../legacy/calls.js';
+import { SUMMARY_ALIASES, summaryFiltersFrom051 } from '../legacy/experiments.js';
 import type { FactoredStore } from '../store/contract.js';
 import type {
   ExperimentStatus,
@@ -15,16 +17,17 @@ export interface ExperimentSummaryQuery extends Omit<ExperimentSummaryFilters, '
  * variants in definition order), with distinct assigned and exposed user counts. Counts cover
  * the rows the store's role may see: use a service store for a governor view.
  */
-export function queryExperimentSummaries(
+export async function queryExperimentSummaries(
   store: FactoredStore,
   filters: ExperimentSummaryQuery = {},
 ): Promise<ExperimentVariantSummary[]> {
-  const { status, ...rest } = filters;
-  return store.getExperimentSummaries(
+  const { status, ...rest } = summaryFiltersFrom051(filters);
+  const rows = await store.getExperimentSummaries(
     status === undefined
       ? rest
       : { ...rest, status: typeof status === 'string' ? [status] : status },
   );
+  return withLegacyRowAliases(rows, 'queryExperimentSummaries() row', SUMMARY_ALIASES);
 }
 
 /** Dashboard rows of one experiment (one per variant). `not_found` when it does not exist. */

@@ -1,4 +1,5 @@
 import type { Platform } from '../capture/types.js';
+import { requireMethods, withLegacyAliases } from '../legacy/calls.js';
 import type { FactoredStore } from '../store/contract.js';
 import { createFlagClient, type FlagClient } from './client.js';
 import type { DeviceMetadata, FlagEvaluation } from './types.js';
@@ -12,6 +13,15 @@ const sharedClients = new WeakMap<FactoredStore, FlagClient>();
 export function getSharedFlagClient(store: FactoredStore): FlagClient {
   let client = sharedClients.get(store);
   if (!client) {
+    // A 0.5.1 custom store fails here, naming what to implement (not later, one method at a time).
+    requireMethods(store, 'evaluateFlag: the store', [
+      'getIdentity',
+      'listExperiments',
+      'listAssignments',
+      'recordAssignment',
+      'recordExposure',
+      'getFactors',
+    ]);
     client = createFlagClient({ store });
     sharedClients.set(store, client);
   }
@@ -46,5 +56,10 @@ export async function evaluateFlag(
         };
   const evaluation = client.evaluate(name, context);
   if (evaluation.inExperiment) await client.recordExposure(evaluation);
-  return evaluation.variantKey === null ? null : evaluation;
+  return evaluation.variantKey === null
+    ? null
+    : withLegacyAliases({ ...evaluation }, 'evaluateFlag()', {
+        variant_key: 'variantKey',
+        experiment_id: 'experimentId',
+      });
 }

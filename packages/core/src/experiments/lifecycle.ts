@@ -1,4 +1,6 @@
 import { FactoredError } from '../errors.js';
+import { withLegacyAliases } from '../legacy/calls.js';
+import { EXPERIMENT_ALIASES, experimentDefinitionFrom051 } from '../legacy/experiments.js';
 import type { FactoredStore } from '../store/contract.js';
 import type {
   Experiment,
@@ -62,7 +64,10 @@ export async function createExperiment(
   store: FactoredStore,
   definition: NewExperiment,
 ): Promise<Experiment> {
-  return store.insertExperiment(validateExperimentDefinition(definition));
+  const experiment = await store.insertExperiment(
+    validateExperimentDefinition(experimentDefinitionFrom051(definition) as NewExperiment),
+  );
+  return withLegacyAliases(experiment, 'createExperiment()', EXPERIMENT_ALIASES);
 }
 
 async function transition(

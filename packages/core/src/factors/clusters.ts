@@ -1,4 +1,5 @@
 import { FactoredError } from '../errors.js';
+import { legacyCall } from '../legacy/calls.js';
 import type { FactoredStore } from '../store/contract.js';
 import { assertFactorNames, FACTOR_CATALOG } from './catalog.js';
 import type { ClusterAssignment, FactorName, FactorValue } from './types.js';
@@ -88,6 +89,12 @@ export function kMeans(
   points: readonly (readonly number[])[],
   options: KMeansOptions,
 ): KMeansResult {
+  if (typeof options === 'number') {
+    legacyCall(
+      'kMeans(points, k, seed)',
+      'kMeans(points, { k, seed }), which returns { k, assignments, centroids, distances, inertia, ... } (0.5.1: { labels, centroids, iterations })',
+    );
+  }
   const dims = assertPoints(points);
   const n = points.length;
   const { k, seed = 1, maxIterations = 100 } = options;

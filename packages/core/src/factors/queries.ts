@@ -1,9 +1,11 @@
 import type { ComponentPath } from '../capture/types.js';
 import { assertComponentPath } from '../capture/validate.js';
 import { FactoredError } from '../errors.js';
+import { legacyCall, withLegacyRowAliases } from '../legacy/calls.js';
 import type { FactoredStore } from '../store/contract.js';
 import type { TimeInput } from '../util/time.js';
 import { assertFactorNames, FACTOR_NAMES, factorIndex } from './catalog.js';
+import { isFactorName } from './names.js';
 import type {
   ComponentFactorAggregate,
   FactorDelta,
@@ -12,6 +14,15 @@ import type {
   FactorValue,
 } from './types.js';
 import { normalizeTime } from './validate.js';
+
+/** 0.5.1 field names of factor rows (deprecated aliases). */
+const FACTOR_ROW_ALIASES = {
+  factor_name: 'factor',
+  component_path: 'path',
+  user_id: 'userId',
+  computed_at: 'asOf',
+  snapshot_at: 'snapshotAt',
+} as const;
 
 /** Optional filters of the factor queries. */
 export interface FactorQueryOptions {
@@ -57,7 +68,11 @@ export async function queryFactors(
   options?: FactorQueryOptions,
 ): Promise<FactorValue[]> {
   assertUserId(userId, 'queryFactors');
-  return store.getFactors({ userId, ...checkFilters('queryFactors', path, options) });
+  return withLegacyRowAliases(
+    await store.getFactors({ userId, ...checkFilters('queryFactors', path, options) }),
+    'queryFactors() row',
+    FACTOR_ROW_ALIASES,
+  );
 }
 
 /**
@@ -85,9 +100,19 @@ export async function queryFactorHistory(
   since: TimeInput,
   options?: FactorQueryOptions & { until?: TimeInput },
 ): Promise<FactorSnapshotValue[]> {
+  // 0.5.1 overload: queryFactorHistory(store, userId, componentPath, factorName, since).
+  const legacySince: unknown = options;
+  if (
+    isFactorName(since) &&
+    (legacySince instanceof Date ||
+      typeof legacySince === 'string' ||
+      typeof legacySince === 'number')
+  ) {
+    return queryFactorHistory(store, userId, path, legacySince, { factors: [since] });
+  }
   assertUserId(userId, 'queryFactorHistory');
   const filters = checkFilters('queryFactorHistory', path, options);
-  return store.getFactorHistory({
+  const rows = await store.getFactorHistory({
     userId,
     ...filters,
     since: normalizeTime(since, 'queryFactorHistory: since'),
@@ -95,6 +120,7 @@ export async function queryFactorHistory(
       ? {}
       : { until: normalizeTime(options.until, 'queryFactorHistory: until') }),
   });
+  return withLegacyRowAliases(rows, 'queryFactorHistory() row', FACTOR_ROW_ALIASES);
 }
 
 /**
@@ -116,6 +142,12 @@ export async function queryFactorDelta(
   to: TimeInput,
   options?: FactorQueryOptions,
 ): Promise<FactorDelta[]> {
+  if (isFactorName(from)) {
+    legacyCall(
+      'queryFactorDelta(store, userId, componentPath, factorName, before, after)',
+      'queryFactorDelta(store, userId, path, from, to, { factors: [factorName] }), which returns one { factor, from, to, delta } per factor',
+    );
+  }
   assertUserId(userId, 'queryFactorDelta');
   assertComponentPath(path, 'queryFactorDelta: path');
   const filters = checkFilters('queryFactorDelta', path, options);

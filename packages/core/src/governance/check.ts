@@ -2,6 +2,7 @@ import { FactoredError, isFactoredError } from '../errors.js';
 import type { Experiment } from '../experiments/types.js';
 import { FACTOR_CATALOG } from '../factors/catalog.js';
 import type { FactorName } from '../factors/types.js';
+import { legacyCall } from '../legacy/calls.js';
 import type { FactoredStore } from '../store/contract.js';
 import { createEventId } from '../util/ids.js';
 import { type TimeInput, toIsoString } from '../util/time.js';
@@ -194,8 +195,14 @@ export async function evaluateExperimentThresholds(
 export async function queryExperimentResults(
   store: FactoredStore,
   experimentId: string,
-  options: GovernanceCheckOptions & { factors?: readonly ResultFactor[] } = {},
+  optionsOrFactors:
+    | (GovernanceCheckOptions & { factors?: readonly ResultFactor[] })
+    | readonly ResultFactor[] = {},
 ): Promise<ExperimentEvaluation> {
+  // 0.5.1 overload: queryExperimentResults(store, id, ['completion_rate', ...]).
+  const options = Array.isArray(optionsOrFactors)
+    ? { factors: optionsOrFactors as readonly ResultFactor[] }
+    : (optionsOrFactors as GovernanceCheckOptions & { factors?: readonly ResultFactor[] });
   const experiment = await store.getExperiment(experimentId);
   const thresholded = await thresholdFactors(store, experiment);
   let factors: Omit<FactorAnalysisInput, 'statistics'>[] = thresholded;
@@ -226,6 +233,12 @@ export async function logGovernanceVerdict(
   evaluation: ExperimentEvaluation,
   decision: GovernanceDecision,
 ): Promise<GovernanceLogEntry> {
+  if (typeof evaluation === 'string') {
+    legacyCall(
+      'logGovernanceVerdict(store, experimentId, verdict)',
+      'runGovernanceCheck(store, experimentId) (evaluates, decides and logs), or logGovernanceVerdict(store, evaluation, decision) with an evaluation from queryExperimentResults and a decision from computeGovernanceVerdict',
+    );
+  }
   return store.appendGovernanceLog({ id: createEventId(), ...evaluation, ...decision });
 }
 
@@ -263,6 +276,12 @@ export async function runGovernanceCheck(
   experimentId: string,
   options: GovernanceRunOptions = {},
 ): Promise<GovernanceCheckResult> {
+  if (Array.isArray(options)) {
+    legacyCall(
+      'runGovernanceCheck(store, experimentId, factorNames)',
+      "runGovernanceCheck(store, experimentId): it evaluates the factors of the experiment's thresholds (upsertThreshold); to evaluate other factors without logging, queryExperimentResults(store, experimentId, { factors })",
+    );
+  }
   const at = toIsoString(options.at ?? Date.now(), 'at');
   await store.releaseStatistics({ at });
   return governReleased(store, experimentId, { ...options, at });

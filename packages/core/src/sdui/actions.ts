@@ -1,4 +1,5 @@
 import { FactoredError } from '../errors.js';
+import { warnLegacyOnce } from '../legacy/calls.js';
 import { type BindingScope, resolveValue } from './bindings.js';
 import type { SpecAction, SpecNode } from './types.js';
 import { ACTION_NAME_PATTERN } from './validate.js';
@@ -75,6 +76,21 @@ export async function dispatchAction(
   handlers: ActionHandlers,
   options: DispatchActionOptions = {},
 ): Promise<ActionDispatchResult> {
+  // 0.5.1 overload: dispatchAction({ action, params }, registry, context).
+  const legacyName = (action as { action?: unknown } | undefined)?.action;
+  if (action && action.name === undefined && typeof legacyName === 'string') {
+    warnLegacyOnce(
+      'dispatchAction.action',
+      'dispatchAction: { action, params } is the 0.5.1 action shape; write { name, params } (convertSpecFrom05 converts specs), and pass the context as { scope }',
+    );
+    const known = ['scope', 'node', 'payload', 'onError'];
+    const isOptions = Object.keys(options).every((k) => known.includes(k));
+    return dispatchAction(
+      { name: legacyName, ...(action.params === undefined ? {} : { params: action.params }) },
+      handlers,
+      isOptions ? options : { scope: options as BindingScope },
+    );
+  }
   const name = typeof action?.name === 'string' ? action.name : '';
   const report = (
     status: 'unknown_action' | 'invalid_action' | 'failed',

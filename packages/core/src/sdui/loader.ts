@@ -1,5 +1,6 @@
 import type { Platform } from '../capture/types.js';
 import { FactoredError, isFactoredError } from '../errors.js';
+import { legacyCall } from '../legacy/calls.js';
 import type { FactoredStore } from '../store/contract.js';
 import type { SpecVerificationFailure, SpecVerifier } from './signing.js';
 import type { CachedSpec, SpecStorage } from './storage.js';
@@ -288,6 +289,13 @@ export async function loadCachedSpec(options: LoadSpecOptions): Promise<LoadedSp
 
 function normalizeArgs(args: unknown[]): LoadSpecOptions {
   if (args.length === 1) return args[0] as LoadSpecOptions;
+  // 0.5.1: loadSpec(store, platform, baseline, storage, verifier), without a name.
+  if (typeof args[2] === 'object' && args[2] !== null) {
+    legacyCall(
+      'loadSpec(store, platform, baseline, storage, verifier)',
+      "loadSpec({ store, name, platform, baseline, storage, verifier }) with a baseline converted by convertSpecFrom05 (specs moved by the database upgrade are under the name 'default')",
+    );
+  }
   const [store, name, platform, baseline, storage, verifier, extra] = args as [
     FactoredStore,
     string,

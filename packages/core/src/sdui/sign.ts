@@ -3,6 +3,7 @@ import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
 import type { Platform } from '../capture/types.js';
 import { FactoredError } from '../errors.js';
+import { legacyCall } from '../legacy/calls.js';
 import { jsonLimitProblem } from '../limits.js';
 import type { JsonObject } from '../util/json.js';
 import { type TimeInput, toIsoString } from '../util/time.js';
@@ -156,6 +157,12 @@ export function createEd25519Signer(
   first: Ed25519SignerOptions | string | Uint8Array,
   second?: string,
 ): SpecSigner {
+  if (typeof first === 'string' && second === undefined) {
+    legacyCall(
+      'createEd25519Signer(privateKeyBase64)',
+      'createEd25519Signer({ privateKey, keyId }) with the hex key of `factoredui keygen --import <0.5.1 key>`',
+    );
+  }
   const options: Ed25519SignerOptions =
     typeof first === 'string' || first instanceof Uint8Array
       ? { privateKey: first, keyId: second ?? '' }

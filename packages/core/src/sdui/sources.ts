@@ -1,4 +1,5 @@
 import { FactoredError } from '../errors.js';
+import { withLegacyAliases } from '../legacy/calls.js';
 import { isJsonValue } from '../util/json.js';
 import type { DataSourceCache } from './storage.js';
 
@@ -139,5 +140,6 @@ export async function resolveAllSources(
     if (result.status !== 'error') put(resolved.data, name, result.value);
     if (result.error) put(resolved.errors, name, result.error);
   });
-  return resolved;
+  // 0.5.1 read the values as .sources.
+  return withLegacyAliases(resolved, 'resolveAllSources()', { sources: 'data' });
 }

@@ -1,4 +1,5 @@
 import type { Platform } from '../capture/types.js';
+import { legacyCall, legacyError } from '../legacy/calls.js';
 import type { JsonValue } from '../util/json.js';
 import type { KVStorage } from '../util/kv.js';
 import type { SignedSpecEnvelope } from './types.js';
@@ -51,8 +52,14 @@ function parseJson(raw: string | null): unknown {
  * ```
  */
 export function createSpecStorage(kv: KVStorage, options: { prefix?: string } = {}): SpecStorage {
+  if (typeof options === 'string') {
+    legacyCall(
+      `createSpecStorage(kv, '${String(options)}')`,
+      `createSpecStorage(kv, { prefix }) (entries are per spec name and platform now; the 0.5.1 '<prefix>:active-spec' entry is not read)`,
+    );
+  }
   const prefix = options.prefix ?? 'factoredui:spec:';
-  return {
+  const storage: SpecStorage = {
     async load(name, platform, version) {
       const value = parseJson(await kv.getItem(slotKey(prefix, name, platform, version)));
       if (typeof value !== 'object' || value === null) return null;
@@ -75,6 +82,19 @@ export function createSpecStorage(kv: KVStorage, options: { prefix?: string } = 
       await kv.removeItem(slotKey(prefix, name, platform, version));
     },
   };
+  // 0.5.1 had one active spec per storage: loadActive() throws instead of being undefined.
+  Object.defineProperty(storage, 'loadActive', {
+    configurable: true,
+    enumerable: false,
+    value: () =>
+      Promise.reject(
+        legacyError(
+          'storage.loadActive()',
+          'storage.load(name, platform), or loadSpec({ store, name, platform, storage, ... })',
+        ),
+      ),
+  });
+  return storage;
 }
 
 /** A data source value kept on the device. */

@@ -1,4 +1,5 @@
 import { FactoredError } from '../errors.js';
+import { warnLegacyOnce } from '../legacy/calls.js';
 import { jsonLimitProblem, LIMITS } from '../limits.js';
 import { isBindingRef, isValidTemplate } from './bindings.js';
 import {
@@ -538,6 +539,23 @@ export function validateSpec(
   spec: unknown,
   options: ValidateSpecOptions = {},
 ): SpecValidationResult {
+  const result = validateSpecResult(spec, options);
+  // 0.5.1 returned the list of errors: `.length` keeps meaning "how many problems".
+  Object.defineProperty(result, 'length', {
+    configurable: true,
+    enumerable: false,
+    get() {
+      warnLegacyOnce(
+        'validateSpec.length',
+        'validateSpec() returns { valid, errors } now (0.5.1: a list); read .valid or .errors.length',
+      );
+      return result.errors.length;
+    },
+  });
+  return result;
+}
+
+function validateSpecResult(spec: unknown, options: ValidateSpecOptions): SpecValidationResult {
   const rendererVersion = options.rendererVersion ?? RENDERER_VERSION;
   const c = new Collector();
   if (!isRecord(spec)) {

@@ -1,5 +1,6 @@
 import { isFactoredError } from '@factoredui/core';
 import { CliError, type CliIo, type CommandSpec, commandHelp, parseCommand } from './args.js';
+import { convertSpecCommand } from './commands/convert-spec.js';
 import { governCommand } from './commands/govern.js';
 import { initCommand } from './commands/init.js';
 import { keygenCommand } from './commands/keygen.js';
@@ -8,13 +9,16 @@ import { migrateCommand } from './commands/migrate.js';
 import { publishCommand } from './commands/publish.js';
 import { refreshCommand } from './commands/refresh.js';
 import { signCommand } from './commands/sign.js';
+import { upgradeCommand } from './commands/upgrade.js';
 
 /** Every subcommand of `factoredui`, in help order. */
 export const COMMANDS: readonly CommandSpec[] = [
   initCommand,
   migrateCommand,
+  upgradeCommand,
   keygenCommand,
   signCommand,
+  convertSpecCommand,
   publishCommand,
   refreshCommand,
   governCommand,
@@ -30,7 +34,7 @@ function mainHelp(): string {
     'FactoredUI on Supabase / PostgreSQL: migrations, spec signing and publishing, factor refresh, governance, data lifecycle.',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.summary}`),
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(14)}${c.summary}`),
     '',
     'Run `factoredui <command> --help` for the options of a command.',
     '',

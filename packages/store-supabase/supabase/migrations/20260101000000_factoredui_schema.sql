@@ -2,6 +2,41 @@
 -- Runs unchanged on Supabase, on PostgreSQL 15+ (after bootstrap/plain-postgres.sql) and on PGlite.
 -- All times are stored with millisecond precision (what the TypeScript API exchanges).
 
+-- Upgrading from FactoredUI 0.5.1 (DESIGN §21). Its schema was also named `factoredui`, with
+-- tables of the same names and other columns (events.component_path, not path), so the
+-- statements below would skip its tables and then fail. When that schema is found, it is
+-- renamed to `factoredui_051` whole (tables, views, functions, types, policies, grants: every
+-- object keeps working on its own data, nothing is dropped), its pg_cron jobs are paused (their
+-- commands name `factoredui.`, which is about to mean the new schema), and the new schema is
+-- created empty; 20261201000100_factoredui_upgrade_051.sql moves the data across.
+-- Safe for databases already on this schema: the test below is true only for a schema with an
+-- `events` table holding `component_path`, a column this schema never had; a fresh database has
+-- no `factoredui.events` at all. And a database on this schema never runs this file again.
+do $$
+begin
+  if exists (select 1 from information_schema.columns
+             where table_schema = 'factoredui' and table_name = 'events' and column_name = 'component_path') then
+    if exists (select 1 from pg_namespace where nspname = 'factoredui_051') then
+      raise exception using errcode = '55000',
+        message = 'factoredui holds a FactoredUI 0.5.1 schema but factoredui_051 already exists; '
+          || 'rename or remove factoredui_051 (an earlier, abandoned upgrade?) and migrate again.';
+    end if;
+    alter schema factoredui rename to factoredui_051;
+    comment on schema factoredui_051 is
+      'FactoredUI 0.5.1 tables, kept by the upgrade; data moved into factoredui (see MIGRATING.md).';
+    create schema factoredui;
+    -- The plain-PostgreSQL runner keeps its log in factoredui.schema_migrations, created just
+    -- before this file ran, i.e. inside the old schema: bring it along.
+    if exists (select 1 from information_schema.tables
+               where table_schema = 'factoredui_051' and table_name = 'schema_migrations') then
+      alter table factoredui_051.schema_migrations set schema factoredui;
+    end if;
+    if exists (select 1 from pg_extension where extname = 'pg_cron') then
+      execute $cron$update cron.job set active = false where command ~ 'factoredui\.'$cron$;
+    end if;
+  end if;
+end $$;
+
 create schema if not exists factoredui;
 
 -- ---------------------------------------------------------------------------------------------

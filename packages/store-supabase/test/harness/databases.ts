@@ -173,3 +173,60 @@ export function harnessFor(database: TestDatabase): StoreHarness {
     close: () => database.close(),
   };
 }
+
+/**
+ * An empty database that nothing was migrated into (PGlite from the bare snapshot, or a new
+ * database on the server of `DATABASE_URL`), for tests that build a database from another
+ * starting point (e.g. a FactoredUI 0.5.1 schema) and migrate it themselves.
+ */
+export async function createUnmigratedDatabase(
+  kind: 'pglite' | 'postgres',
+  label: string,
+): Promise<TestDatabase> {
+  if (kind === 'pglite') {
+    const db = await pgliteFromSnapshot('bare');
+    return {
+      kind,
+      sql: db,
+      reset: async () => {
+        await db.exec(`truncate ${DATA_TABLES.join(', ')} restart identity cascade`);
+      },
+      tryAs: (role, claims, statement, params) => tryAsOn(db, role, claims, statement, params),
+      close: () => db.close(),
+    };
+  }
+  if (!DATABASE_URL) throw new Error('DATABASE_URL is not set');
+  const name = `factoredui_test_${label}_${process.pid}_${Date.now().toString(36)}`.toLowerCase();
+  const admin = new pg.Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(DATABASE_URL);
+  url.pathname = `/${name}`;
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+  return {
+    kind,
+    sql: pool,
+    reset: async () => {
+      await pool.query(`truncate ${DATA_TABLES.join(', ')} restart identity cascade`);
+    },
+    tryAs: async (role, claims, statement, params) => {
+      const client = await pool.connect();
+      try {
+        return await tryAsOn(client, role, claims, statement, params);
+      } finally {
+        client.release();
+      }
+    },
+    close: async () => {
+      await pool.end();
+      const cleanup = new pg.Client({ connectionString: DATABASE_URL });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+    },
+  };
+}
