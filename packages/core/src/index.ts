@@ -9,8 +9,8 @@ export * from './errors.js';
 export * from './experiments/index.js';
 export * from './factors/index.js';
 export * from './governance/index.js';
-export * from './lifecycle/index.js';
 export * from './legacy/index.js';
+export * from './lifecycle/index.js';
 export {
   assertWithinLimit,
   type JsonMeasure,

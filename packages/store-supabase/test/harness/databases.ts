@@ -192,6 +192,7 @@ export async function createUnmigratedDatabase(
         await db.exec(`truncate ${DATA_TABLES.join(', ')} restart identity cascade`);
       },
       tryAs: (role, claims, statement, params) => tryAsOn(db, role, claims, statement, params),
+      selectAs: (role, claims, statement, params) => runAs(db, role, claims, statement, params),
       close: () => db.close(),
     };
   }
@@ -217,6 +218,14 @@ export async function createUnmigratedDatabase(
       const client = await pool.connect();
       try {
         return await tryAsOn(client, role, claims, statement, params);
+      } finally {
+        client.release();
+      }
+    },
+    selectAs: async (role, claims, statement, params) => {
+      const client = await pool.connect();
+      try {
+        return await runAs(client, role, claims, statement, params);
       } finally {
         client.release();
       }
