@@ -245,8 +245,12 @@ function upgradeSuite(kind: 'pglite' | 'postgres'): void {
     });
 
     it('an interrupted step resumes; rows deleted after the upgrade (erased) are not brought back', async () => {
+      // Rows leave events only through erasure or retention (#20); delete two the way they do.
       await db.sql.query(
-        `delete from factoredui.events where id in ('e0000000-0000-4000-8000-000000000001', 'e0000000-0000-4000-8000-000000000002')`,
+        `do $$ begin
+           perform set_config('factoredui.lifecycle', 'prune', true);
+           delete from factoredui.events where id in ('e0000000-0000-4000-8000-000000000001', 'e0000000-0000-4000-8000-000000000002');
+         end $$`,
       );
       // Finished step: the deleted rows are `gone`, and stay gone.
       let run = await upgradeFrom051(db.sql);

@@ -33,28 +33,35 @@ declare
   v_entry factoredui.erasure_log;
 begin
   perform set_config('factoredui.lifecycle', 'erase', true);
+  -- Counted with RETURNING: statement triggers on events and factors (#18) run SQL of their
+  -- own after the DELETE, which would overwrite GET DIAGNOSTICS' row count.
   -- Exposures before assignments (their foreign key cascades, which would hide the count),
   -- events before sessions (events reference their session).
-  delete from factoredui.exposures x where x.user_id = v_user;
-  get diagnostics v_n = row_count;
+  with gone as (delete from factoredui.exposures x where x.user_id = v_user returning 1)
+  select count(*) into v_n from gone;
   v_counts := v_counts || jsonb_build_object('exposures', v_n);
-  delete from factoredui.assignments a where a.user_id = v_user;
-  get diagnostics v_n = row_count;
+  with gone as (delete from factoredui.assignments a where a.user_id = v_user returning 1)
+  select count(*) into v_n from gone;
   v_counts := v_counts || jsonb_build_object('assignments', v_n);
-  delete from factoredui.events e where e.user_id = v_user;
-  get diagnostics v_n = row_count;
+  with gone as (delete from factoredui.events e where e.user_id = v_user returning 1)
+  select count(*) into v_n from gone;
   v_counts := v_counts || jsonb_build_object('events', v_n);
-  delete from factoredui.sessions s where s.user_id = v_user;
-  get diagnostics v_n = row_count;
+  with gone as (delete from factoredui.sessions s where s.user_id = v_user returning 1)
+  select count(*) into v_n from gone;
   v_counts := v_counts || jsonb_build_object('sessions', v_n);
-  delete from factoredui.factors f where f.user_id = v_user;
-  get diagnostics v_n = row_count;
+  -- The user's factors go with their events, so the table stays what a refresh computes for
+  -- everyone else: tell the refresh's write guard (#18) this is not a foreign write, and the next
+  -- refresh stays incremental instead of recomputing every pair after each erasure.
+  perform set_config('factoredui.refreshing', 'on', true);
+  with gone as (delete from factoredui.factors f where f.user_id = v_user returning 1)
+  select count(*) into v_n from gone;
   v_counts := v_counts || jsonb_build_object('factors', v_n);
-  delete from factoredui.factor_snapshots s where s.user_id = v_user;
-  get diagnostics v_n = row_count;
+  perform set_config('factoredui.refreshing', '', true);
+  with gone as (delete from factoredui.factor_snapshots s where s.user_id = v_user returning 1)
+  select count(*) into v_n from gone;
   v_counts := v_counts || jsonb_build_object('factorSnapshots', v_n);
-  delete from factoredui.clusters c where c.user_id = v_user;
-  get diagnostics v_n = row_count;
+  with gone as (delete from factoredui.clusters c where c.user_id = v_user returning 1)
+  select count(*) into v_n from gone;
   v_counts := v_counts || jsonb_build_object('clusters', v_n);
   -- Published releases stay; their cohorts keep a member that is no longer anyone.
   update factoredui.statistics_release_cohorts h
