@@ -97,8 +97,9 @@ function metricNumbers(entry: { metrics?: unknown }): string[] {
     if (typeof value === 'number') {
       if (!/^\[\d+\]\.(version|minimumEffect\.value|margin\.value)$/.test(path))
         found.push(`${path}=${value}`);
-    } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`));
-    else if (typeof value === 'object' && value !== null)
+    } else if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) walk(v, `${path}[${i}]`);
+    } else if (typeof value === 'object' && value !== null)
       for (const [k, v] of Object.entries(value)) walk(v, `${path}${path ? '.' : ''}${k}`);
   };
   walk(entry.metrics ?? [], '');
