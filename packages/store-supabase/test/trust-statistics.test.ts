@@ -274,6 +274,112 @@ function statisticsSuite(name: string, open: () => Promise<TestDatabase>): void 
       });
     });
 
+    it('attack: metric numbers of log entries read around 1 to 4 newcomers with metric events (table select): none logged', async () => {
+      const experiment = await service.insertExperiment(
+        validateExperimentDefinition({
+          name: 'metric-log-secret',
+          path: 'shop',
+          variants: [
+            { key: 'control', weight: 50 },
+            { key: 'treatment', weight: 50 },
+          ],
+        }),
+      );
+      await service.transitionExperiment(experiment.id, { from: 'draft', to: 'running' });
+      await service.defineMetric({
+        name: 'secret-revenue',
+        kind: 'sum',
+        direction: 'higher',
+        event: 'purchase',
+        property: 'revenue',
+      });
+      await service.setMetricPlan(experiment.id, {
+        primary: { metric: 'secret-revenue' },
+        guardrails: [],
+      });
+      const buyer = async (i: number, variantKey: string, hours: number) => {
+        const userId = testUuid(0x3e70, i);
+        const sessionId = testUuid(0x3e71, i);
+        await service.recordAssignment({
+          userId,
+          experimentId: experiment.id,
+          variantKey,
+          assignedAt: at(hours),
+        });
+        await service.recordExposure({
+          userId,
+          experimentId: experiment.id,
+          variantKey,
+          sessionId: `s-${i}`,
+          exposedAt: at(hours, 1),
+        });
+        await service.startSession({
+          id: sessionId,
+          userId,
+          startedAt: at(hours),
+          metadata: { platform: 'web' },
+        });
+        await service.insertEvents([
+          {
+            id: testUuid(0x3e72, i),
+            sessionId,
+            userId,
+            type: 'custom',
+            path: 'shop',
+            payload: { name: 'purchase', properties: { revenue: 100 * i } },
+            createdAt: at(hours, 2),
+          },
+        ]);
+      };
+      for (let i = 1; i <= 12; i += 1) await buyer(i, i <= 6 ? 'control' : 'treatment', 0);
+      const sweeps = [];
+      sweeps.push(await runGovernanceSweep(service, { at: at(1), autoConclude: false }));
+      for (let k = 1; k <= 4; k += 1) {
+        await buyer(12 + k, 'treatment', k);
+        sweeps.push(await runGovernanceSweep(service, { at: at(k + 1), autoConclude: false }));
+      }
+      const mine = sweeps.map((r) => r.results.find((x) => x.entry.experimentId === experiment.id));
+      // The service's exact numbers move by one user per sweep...
+      expect(mine.map((r) => r?.evaluation.metrics?.[0]?.variants.map((v) => v.n))).toEqual([
+        [6, 6],
+        [6, 7],
+        [6, 8],
+        [6, 9],
+        [6, 10],
+      ]);
+      // ...but what a signed-in user selects from the table carries no metric number.
+      const direct = (
+        await db.selectAs(
+          'authenticated',
+          USER,
+          'select entry from factoredui.governance_log where experiment_id = $1 order by seq',
+          [experiment.id],
+        )
+      ).map((r) => r.entry as GovernanceLogEntry);
+      expect(direct).toHaveLength(5);
+      for (const entry of direct) {
+        expect(entry.metrics?.map((m) => [m.role, m.metric, m.version])).toEqual([
+          ['primary', 'secret-revenue', 1],
+        ]);
+        expect(Object.keys(entry.metrics?.[0] ?? {}).sort()).toEqual(
+          [
+            'comparisons',
+            'direction',
+            'kind',
+            'margin',
+            'metric',
+            'minimumEffect',
+            'role',
+            'version',
+          ].sort(),
+        );
+        for (const c of entry.metrics?.[0]?.comparisons ?? []) {
+          expect(Object.values(c).every((v) => typeof v !== 'number')).toBe(true);
+        }
+        expect(entry.reason).not.toMatch(/has \d/);
+      }
+    });
+
     describe('component aggregates', () => {
       const AGG_PATH = 'shop/checkout/pay/total';
       const aggUser = (i: number) => testUuid(0xa66e, i);

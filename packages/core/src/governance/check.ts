@@ -7,7 +7,12 @@ import type { FactoredStore } from '../store/contract.js';
 import { createEventId } from '../util/ids.js';
 import { type TimeInput, toIsoString } from '../util/time.js';
 import { analyzeExperiment, type FactorAnalysisInput } from './analysis.js';
-import { assertValidMetricPlan, type ExperimentMetricPlan, type MetricGoalInput } from './goals.js';
+import {
+  assertValidMetricPlan,
+  type ExperimentMetricPlan,
+  loggedMetricOutcomes,
+  type MetricGoalInput,
+} from './goals.js';
 import type { GovernanceOptions } from './settings.js';
 import { factorBetterDirection, resolveThresholds } from './thresholds.js';
 import type {
@@ -226,7 +231,9 @@ export async function queryExperimentResults(
 
 /**
  * Appends an evaluation and its decision to the governance log (a new UUIDv7 id) and returns
- * the stored row. Requires the service role.
+ * the stored row. Metrics are logged as flags only ({@link loggedMetricOutcomes}): signed-in
+ * users read the log, and exact metric numbers could be differenced between two rows down to
+ * one user (DESIGN §15). Requires the service role.
  */
 export async function logGovernanceVerdict(
   store: FactoredStore,
@@ -239,13 +246,24 @@ export async function logGovernanceVerdict(
       'runGovernanceCheck(store, experimentId) (evaluates, decides and logs), or logGovernanceVerdict(store, evaluation, decision) with an evaluation from queryExperimentResults and a decision from computeGovernanceVerdict',
     );
   }
-  return store.appendGovernanceLog({ id: createEventId(), ...evaluation, ...decision });
+  const { metrics, ...rest } = evaluation;
+  return store.appendGovernanceLog({
+    id: createEventId(),
+    ...rest,
+    ...(metrics ? { metrics: loggedMetricOutcomes(metrics) } : {}),
+    ...decision,
+  });
 }
 
 /** What {@link runGovernanceCheck} did. */
 export interface GovernanceCheckResult {
-  /** The log row written (evaluation, verdict, winner, reason). */
+  /** The log row written (evaluation, verdict, winner, reason; metrics as flags only). */
   entry: GovernanceLogEntry;
+  /**
+   * The evaluation the verdict was drawn from, with every metric number (exact: metric
+   * statistics are read with the service role). Not logged; keep it private to the service.
+   */
+  evaluation: ExperimentEvaluation;
   /** The experiment after the check (concluded when `concluded`). */
   experiment: Experiment;
   /** True when this check concluded the experiment. */
@@ -261,7 +279,9 @@ export interface GovernanceCheckResult {
  * `autoConclude: false`), moves the experiment from `running` to `concluded` with the winner.
  * Requires the service role.
  *
- * Signed-in users read the log, so it holds released numbers only (DESIGN §15): every `n`,
+ * Signed-in users read the log, so it holds released numbers only (DESIGN §15): metrics are
+ * logged as flags (role, metric, version, setting, per-treatment outcome), their numbers are
+ * only in the returned `evaluation`; and every factor `n`,
  * mean, sum-derived interval and `assigned` count in it is one a user could read from the
  * release, and two log entries of an experiment differ by 0 or at least 5 users per variant.
  * The released numbers lag the exact ones by at most 4 users per variant and cohort (the
@@ -321,9 +341,9 @@ async function governReleased(
       to: 'concluded',
       winner: decision.winner,
     });
-    return { entry, experiment: concluded, concluded: true };
+    return { entry, evaluation, experiment: concluded, concluded: true };
   }
-  return { entry, experiment, concluded: false };
+  return { entry, evaluation, experiment, concluded: false };
 }
 
 /** What {@link runGovernanceSweep} did. */

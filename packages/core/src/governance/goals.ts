@@ -162,3 +162,59 @@ export function evaluateMetricGoal(
     }),
   };
 }
+
+/** What the governance log keeps of one comparison of a plan metric: flags, no numbers. */
+export interface LoggedMetricComparison {
+  variantKey: string;
+  controlKey: string;
+  significant: boolean;
+  outcome: MetricComparison['outcome'];
+  /** Primary: the improvement reaches its minimum effect. */
+  passesThreshold: boolean;
+  /** Guardrails: where the interval stands against the margin; `null` for the primary. */
+  guardrail: GuardrailStatus | null;
+}
+
+/**
+ * What the governance log keeps of one metric of the plan (DESIGN §15, §18): which metric and
+ * version played which role with which setting, and per treatment the verdict flags — never a
+ * count, value, effect, interval or p-value. Signed-in users read the log, and metric
+ * statistics are not released under the k-anonymity rule, so exact metric numbers in it could
+ * be differenced between two sweeps down to a single user. The numbers stay in the
+ * {@link MetricGoalEvaluation} the service computed (`GovernanceCheckResult.evaluation`).
+ */
+export interface LoggedMetricOutcome {
+  role: 'primary' | 'guardrail';
+  metric: string;
+  version: number;
+  kind: MetricKind;
+  direction: MetricDirection;
+  /** The primary's minimum effect (a setting of the plan), or `null`. */
+  minimumEffect: { value: number; scale: ThresholdScale } | null;
+  /** The guardrail's margin (a setting of the plan), or `null`. */
+  margin: { value: number; scale: ThresholdScale } | null;
+  comparisons: LoggedMetricComparison[];
+}
+
+/** Strips every number computed from user data from evaluated metrics (see {@link LoggedMetricOutcome}). */
+export function loggedMetricOutcomes(
+  metrics: readonly (MetricGoalEvaluation | LoggedMetricOutcome)[],
+): LoggedMetricOutcome[] {
+  return metrics.map((m) => ({
+    role: m.role,
+    metric: m.metric,
+    version: m.version,
+    kind: m.kind,
+    direction: m.direction,
+    minimumEffect: m.minimumEffect ? { ...m.minimumEffect } : null,
+    margin: m.margin ? { ...m.margin } : null,
+    comparisons: m.comparisons.map((c) => ({
+      variantKey: c.variantKey,
+      controlKey: c.controlKey,
+      significant: c.significant,
+      outcome: c.outcome,
+      passesThreshold: c.passesThreshold,
+      guardrail: c.guardrail,
+    })),
+  }));
+}

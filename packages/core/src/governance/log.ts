@@ -12,12 +12,54 @@ function invalid(field: string, message: string): never {
   });
 }
 
+const OUTCOME_KEYS = [
+  'role',
+  'metric',
+  'version',
+  'kind',
+  'direction',
+  'minimumEffect',
+  'margin',
+  'comparisons',
+];
+const COMPARISON_KEYS = [
+  'variantKey',
+  'controlKey',
+  'significant',
+  'outcome',
+  'passesThreshold',
+  'guardrail',
+];
+
+const onlyKeys = (value: unknown, keys: readonly string[]): boolean =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  Object.keys(value).every((k) => keys.includes(k));
+
+/** Logged metrics are flags only (`LoggedMetricOutcome`): no metric number may reach the log. */
+function assertFlagsOnly(metrics: unknown): void {
+  const ok =
+    Array.isArray(metrics) &&
+    metrics.every(
+      (m) =>
+        onlyKeys(m, OUTCOME_KEYS) &&
+        Array.isArray((m as { comparisons?: unknown }).comparisons) &&
+        (m as { comparisons: unknown[] }).comparisons.every((c) => onlyKeys(c, COMPARISON_KEYS)),
+    );
+  if (!ok)
+    invalid(
+      'metrics',
+      'must be metric outcomes without numbers (role, metric, version, kind, direction, minimumEffect, margin, comparisons of flags); log with logGovernanceVerdict, which strips them.',
+    );
+}
+
 /**
  * Validates a governance log row before a store appends it; throws `invalid_input` naming the
  * field when `id` or `experimentId` is not a UUID, `verdict` is unknown, a `conclude` row has
  * no winner (or another verdict has one), `reason` is empty, `evaluatedAt` is not an ISO 8601
  * time, `assigned`/`weights` are not maps of non-negative numbers, `srm`, `factors` or
- * `settings` are missing, anything is not plain JSON (no `NaN`, `Infinity`, `Date`...), or the
+ * `settings` are missing, `metrics` carry anything but flags (`LoggedMetricOutcome`), anything is not plain JSON (no `NaN`, `Infinity`, `Date`...), or the
  * entry is over `LIMITS.governanceLogEntryBytes` bytes or `LIMITS.jsonDepth` levels of JSON.
  */
 export function assertValidGovernanceLogEntry(entry: unknown): asserts entry is GovernanceLogEntry {
@@ -59,6 +101,7 @@ export function assertValidGovernanceLogEntry(entry: unknown): asserts entry is 
   if (!Array.isArray(e.factors)) invalid('factors', 'must be an array.');
   if (typeof e.settings !== 'object' || e.settings === null) invalid('settings', 'is required.');
   if (typeof e.controlKey !== 'string') invalid('controlKey', 'must be a string.');
+  if (e.metrics !== undefined) assertFlagsOnly(e.metrics);
   if (!isJsonValue(entry))
     invalid('(any field)', 'must be plain JSON: no NaN, Infinity, Date or undefined values.');
   const problem = jsonLimitProblem(entry, 'the entry', 'governanceLogEntryBytes');

@@ -1,6 +1,6 @@
 import type { ComponentPath } from '../capture/types.js';
 import type { FactorName } from '../factors/types.js';
-import type { MetricGoalEvaluation } from './goals.js';
+import type { LoggedMetricOutcome, MetricGoalEvaluation } from './goals.js';
 
 /** Comparison operators of a {@link GovernanceThreshold}. */
 export type ThresholdOperator = 'gt' | 'gte' | 'lt' | 'lte';
@@ -219,9 +219,15 @@ export interface GovernanceDecision {
 
 /**
  * One row of the append-only governance log: an evaluation and its decision, with every
- * per-factor number (effect, CI, p-value, n per variant) needed to audit it later.
+ * per-factor number (effect, CI, p-value, n per variant) needed to audit it later. Signed-in
+ * users read the log, so its factor numbers are released ones (DESIGN §15) and its metrics
+ * carry flags only ({@link LoggedMetricOutcome}), never metric numbers.
  */
-export interface GovernanceLogEntry extends ExperimentEvaluation, GovernanceDecision {
+export interface GovernanceLogEntry
+  extends Omit<ExperimentEvaluation, 'metrics'>,
+    GovernanceDecision {
+  /** The metric plan's outcome without numbers; absent when governance ran without a plan. */
+  metrics?: LoggedMetricOutcome[];
   /** Unique id (a UUIDv7, so ids sort by creation time). */
   id: string;
 }

@@ -4,13 +4,18 @@ import type { ExperimentEvaluation, GovernanceDecision } from './types.js';
 const fmt = (x: number | null): string =>
   x === null ? 'n/a' : Math.abs(x) >= 1e-3 || x === 0 ? x.toPrecision(4) : x.toExponential(2);
 
+/**
+ * Names a metric comparison without any number computed from user data: the reason is logged,
+ * signed-in users read the log, and metric statistics are not released (DESIGN §15). The
+ * numbers are in the evaluation.
+ */
 const describeMetric = (m: MetricGoalEvaluation, c: MetricGoalComparison): string => {
-  const setting = m.margin ?? m.minimumEffect;
-  const unit = setting?.scale === 'relative' ? ' (relative)' : '';
-  const [effect, ci] =
-    setting?.scale === 'relative' ? [c.relativeLift, c.relativeCi] : [c.effect, c.ci];
-  return `${m.metric} v${m.version} of ${c.variantKey}: ${fmt(effect)}${unit} (CI ${fmt(ci?.[0] ?? null)}..${fmt(ci?.[1] ?? null)}, p = ${fmt(c.pValue)})`;
+  const status = c.guardrail ?? (c.significant ? `significant ${c.outcome}` : 'not significant');
+  return `${m.metric} v${m.version} of ${c.variantKey} (${status})`;
 };
+
+const describeSetting = (s: { value: number; scale: string } | null): string =>
+  s === null ? 'n/a' : `${fmt(s.value)}${s.scale === 'relative' ? ' (relative)' : ''}`;
 
 /** Guardrail comparisons of `variantKey` that are not yet shown non-inferior. */
 function pendingGuardrails(metrics: readonly MetricGoalEvaluation[], variantKey: string): string[] {
@@ -19,7 +24,7 @@ function pendingGuardrails(metrics: readonly MetricGoalEvaluation[], variantKey:
     .flatMap((m) =>
       m.comparisons
         .filter((c) => c.variantKey === variantKey && c.guardrail !== 'non_inferior')
-        .map((c) => `${describeMetric(m, c)} vs margin ${fmt(m.margin?.value ?? null)}`),
+        .map((c) => `${describeMetric(m, c)} vs margin ${describeSetting(m.margin)}`),
     );
 }
 
@@ -80,7 +85,7 @@ export function computeGovernanceVerdict(evaluation: ExperimentEvaluation): Gove
       m.comparisons
         .filter((c) => c.guardrail === 'breached')
         .map(
-          (c) => `${describeMetric(m, c)} is worse than the margin ${fmt(m.margin?.value ?? null)}`,
+          (c) => `${describeMetric(m, c)} is worse than the margin ${describeSetting(m.margin)}`,
         ),
     );
   if (breaches.length > 0) {
@@ -94,12 +99,12 @@ export function computeGovernanceVerdict(evaluation: ExperimentEvaluation): Gove
   if (primary) {
     const few = primary.variants
       .filter((v) => v.n < settings.minSamplePerVariant)
-      .map((v) => `${v.variantKey} has ${v.n}`);
+      .map((v) => v.variantKey);
     if (few.length > 0) {
       return {
         verdict: 'continue',
         winner: null,
-        reason: `Below the minimum sample of ${settings.minSamplePerVariant} exposed users per variant on ${primary.metric}: ${few.join(', ')}.`,
+        reason: `Below the minimum sample of ${settings.minSamplePerVariant} exposed users per variant on ${primary.metric} yet: ${few.join(', ')}.`,
       };
     }
     const wins = primary.comparisons.filter(

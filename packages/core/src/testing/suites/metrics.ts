@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FactoredEvent } from '../../capture/types.js';
-import { runGovernanceCheck } from '../../governance/check.js';
+import { runGovernanceCheck, runGovernanceSweep } from '../../governance/check.js';
 import { computeMetricStatistics } from '../../metrics/engine.js';
 import type { MetricDefinition } from '../../metrics/types.js';
 import { normalizeMetricDefinition } from '../../metrics/validate.js';
@@ -85,6 +85,25 @@ async function seedFixture(service: FactoredStore) {
   }));
   await service.insertEvents(events);
   return experiment;
+}
+
+/**
+ * Every number in the logged metrics of a governance log row other than the plan's settings
+ * (version, minimum effect, margin): must be none (DESIGN §15, metrics are not released).
+ */
+function metricNumbers(entry: { metrics?: unknown }): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown, path: string): void => {
+    if (typeof value === 'number') {
+      if (!/^\[\d+\]\.(version|minimumEffect\.value|margin\.value)$/.test(path))
+        found.push(`${path}=${value}`);
+    } else if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) walk(v, `${path}[${i}]`);
+    } else if (typeof value === 'object' && value !== null)
+      for (const [k, v] of Object.entries(value)) walk(v, `${path}${path ? '.' : ''}${k}`);
+  };
+  walk(entry.metrics ?? [], '');
+  return found;
 }
 
 /** Metric definitions (versioned data) and metric statistics (the named fixtures). */
@@ -208,7 +227,7 @@ export function metricsConformance(ctx: SuiteContext): void {
       expect(await service.getMetricPlan(experiment.id)).toEqual(replaced);
     });
 
-    it('governance uses the stored metric plan and logs every metric of it with its numbers', async () => {
+    it('governance uses the stored metric plan and logs every metric of it as flags, its numbers only in the returned evaluation', async () => {
       const service = await ctx.service();
       const [conversion, revenue] = [METRIC_FIXTURES[0], METRIC_FIXTURES[2]];
       if (!conversion || !revenue) throw new Error('metric fixtures missing');
@@ -220,7 +239,7 @@ export function metricsConformance(ctx: SuiteContext): void {
         guardrails: [{ metric: revenue.metric.name, margin: 0.05 }],
       };
       expect(await service.setMetricPlan(experiment.id, plan)).toEqual(plan);
-      const { entry, concluded } = await runGovernanceCheck(service, experiment.id, {
+      const { entry, evaluation, concluded } = await runGovernanceCheck(service, experiment.id, {
         at: hours(METRIC_FIXTURE_DATA.evaluatedAtHours),
         minSamplePerVariant: 2,
       });
@@ -229,13 +248,116 @@ export function metricsConformance(ctx: SuiteContext): void {
         ['primary', conversion.metric.name, 1],
         ['guardrail', revenue.metric.name, 1],
       ]);
-      expect(entry.metrics?.[1]?.variants).toEqual([
+      expect(evaluation.metrics?.[1]?.variants).toEqual([
         { variantKey: 'control', assigned: 3, n: 2, value: 42.5 / 2 },
         { variantKey: 'treatment', assigned: 3, n: 3, value: 207.25 / 3 },
       ]);
-      expect(entry.metrics?.[1]?.margin).toEqual({ value: 0.05, scale: 'relative' });
+      expect(entry.metrics?.[1]).toEqual({
+        role: 'guardrail',
+        metric: revenue.metric.name,
+        version: 1,
+        kind: revenue.metric.kind,
+        direction: revenue.metric.direction,
+        minimumEffect: null,
+        margin: { value: 0.05, scale: 'relative' },
+        comparisons: [
+          {
+            variantKey: 'treatment',
+            controlKey: 'control',
+            significant: evaluation.metrics?.[1]?.comparisons[0]?.significant,
+            outcome: evaluation.metrics?.[1]?.comparisons[0]?.outcome,
+            passesThreshold: false,
+            guardrail: evaluation.metrics?.[1]?.comparisons[0]?.guardrail,
+          },
+        ],
+      });
+      expect(metricNumbers(entry)).toEqual([]);
       const [logged] = await service.listGovernanceLog({ experimentId: experiment.id });
       expect(logged).toEqual(entry);
+      // A service that bypasses logGovernanceVerdict cannot log metric numbers either.
+      await expectCode(
+        service.appendGovernanceLog({
+          ...entry,
+          id: testUuid(0x3e10, 1),
+          metrics: evaluation.metrics,
+        } as unknown as typeof entry),
+        'invalid_input',
+      );
+    });
+
+    it('attack: two sweeps around 1..4 new exposed users with metric events log no metric number that differences them', async () => {
+      const service = await ctx.service();
+      const [conversion, revenue] = [METRIC_FIXTURES[0], METRIC_FIXTURES[2]];
+      if (!conversion || !revenue) throw new Error('metric fixtures missing');
+      await service.defineMetric(conversion.metric);
+      await service.defineMetric(revenue.metric);
+      const experiment = await seedFixture(service);
+      await service.setMetricPlan(experiment.id, {
+        primary: { metric: conversion.metric.name },
+        guardrails: [{ metric: revenue.metric.name, margin: 0.05 }],
+      });
+      const alice = await ctx.user(TEST_USERS.alice);
+      const before = await runGovernanceSweep(service, { at: hours(48), minSamplePerVariant: 2 });
+      expect(before.failures).toEqual([]);
+      let previous = before.results.find((r) => r.entry.experimentId === experiment.id);
+      for (let k = 1; k <= 4; k++) {
+        // k new users in treatment, exposed, each buying once (revenue 1000).
+        for (let i = 0; i < k; i++) {
+          const index = 100 + k * 10 + i;
+          const userId = testUuid(0x3e7c, index);
+          const sessionId = testUuid(0x3e56, index);
+          await service.recordAssignment({
+            userId,
+            experimentId: experiment.id,
+            variantKey: 'treatment',
+            assignedAt: hours(48 + k),
+          });
+          await service.recordExposure({
+            userId,
+            experimentId: experiment.id,
+            variantKey: 'treatment',
+            sessionId: `s-${index}`,
+            exposedAt: hours(48 + k + 0.1),
+          });
+          await service.startSession({
+            id: sessionId,
+            userId,
+            startedAt: hours(48 + k),
+            metadata: { platform: 'web' },
+          });
+          await service.insertEvents([
+            {
+              id: testUuid(0x3e7f, index),
+              sessionId,
+              userId,
+              type: 'custom',
+              path: 'shop/checkout',
+              payload: { name: 'purchase', properties: { revenue: 1000 } },
+              createdAt: hours(48 + k + 0.2),
+            },
+          ]);
+        }
+        const sweep = await runGovernanceSweep(service, {
+          at: hours(48 + k + 0.5),
+          minSamplePerVariant: 2,
+        });
+        expect(sweep.failures).toEqual([]);
+        const current = sweep.results.find((r) => r.entry.experimentId === experiment.id);
+        if (!previous || !current) throw new Error('the sweep governed no experiment');
+        // The exact numbers moved by k users: logging them would difference those users.
+        const n = (r: typeof current) =>
+          r.evaluation.metrics?.[1]?.variants.find((v) => v.variantKey === 'treatment')?.n;
+        expect((n(current) ?? 0) - (n(previous) ?? 0)).toBe(k);
+        // What a signed-in user reads holds no metric number at all.
+        const read = await alice.listGovernanceLog({ experimentId: experiment.id });
+        expect(read.map((r) => r.id)).toContain(current.entry.id);
+        for (const row of read) expect(metricNumbers(row)).toEqual([]);
+        for (const r of [previous, current]) {
+          const variants = r.evaluation.metrics?.flatMap((m) => m.variants) ?? [];
+          for (const v of variants) expect(r.entry.reason).not.toContain(`has ${v.n}`);
+        }
+        previous = current;
+      }
     });
 
     for (const fixture of METRIC_FIXTURES) {
