@@ -109,7 +109,7 @@ async function expectMetricPanels(page: Page): Promise<void> {
   );
   const rows = await page.getByTestId('metric-row').allTextContents();
   expect(rows[0]).toMatch(/^checkout-conversion.*primary · minimum effect \+0\.05/);
-  expect(rows[1]).toMatch(/^checkout-errors.*guardrail · margin 0\.05/);
+  expect(rows[1]).toMatch(/^checkout-errors.*guardrail · margin 0\.1/);
   expect(rows[2]).toMatch(/^order-value.*monitored, not in the verdict/);
   for (const row of rows) expect(row).toMatch(/\d+ \/ \d+/);
   const intervals = await page.getByTestId('metric-interval').allTextContents();

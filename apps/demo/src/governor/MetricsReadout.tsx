@@ -7,14 +7,8 @@ import {
   type MetricReadoutRow,
   metricReadoutQuery,
 } from '../lib/metrics.js';
-import { interval, level, num, percent, pValue, signed } from './format.js';
+import { GUARDRAIL_LABEL, interval, level, num, percent, pValue, signed } from './format.js';
 import { ScrollRegion } from './ScrollRegion.js';
-
-const GUARDRAIL_LABEL = {
-  non_inferior: 'holds',
-  breached: 'breached',
-  undecided: 'undecided',
-} as const;
 
 function goalText(row: MetricReadoutRow): string {
   if (!row.goal) return 'monitored, not in the verdict';
