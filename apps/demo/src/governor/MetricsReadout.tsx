@@ -152,7 +152,13 @@ function PowerPanel({ data }: { data: MetricReadout }): JSX.Element {
       num(p.remainingVisitors),
       `${num(p.remainingPerVariant)} per variant, all arms`,
     ],
-    ['Expected time to a decision', days(p.days), 'at the observed traffic'],
+    data.status === 'running'
+      ? ['Expected time to a decision', days(p.days), 'at the observed traffic']
+      : [
+          'Expected time to a decision',
+          'decided',
+          `the experiment is ${data.status}; a rerun would take ${days(p.days)}`,
+        ],
   ];
   return (
     <div data-testid="power">

@@ -42,6 +42,8 @@ describe('the governor metric readout', () => {
     const { service, experimentId } = await simulated(ensureMetricPlan);
     expect(await service.getMetricPlan(experimentId)).toEqual(METRIC_PLAN);
     const readout = await readMetrics(service, experimentId, NOW);
+    // The simulation's sweep concluded it (the panel then shows "decided", not days).
+    expect(readout.status).toBe('concluded');
     // Bonferroni over 3 thresholded factors + 2 plan metrics, one treatment.
     expect(readout.alpha).toBeCloseTo(0.05 / 5, 12);
     expect(readout.rows.map((r) => [r.metric, r.role])).toEqual([
@@ -135,6 +137,7 @@ describe('the governor metric readout', () => {
     );
     await ensureMetricPlan(service, experiment.id);
     const readout = await readMetrics(service, experiment.id, NOW);
+    expect(readout.status).toBe('running');
     expect(readout.power).toBeNull();
     expect(readout.powerNote).toMatch(/checkout-conversion needs at least 2 exposed control users/);
     expect(readout.rows.every((r) => r.comparisons.every((c) => c.bayesian === null))).toBe(true);

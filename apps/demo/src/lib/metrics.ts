@@ -1,6 +1,7 @@
 import {
   analyzeMetric,
   type ExperimentMetricPlan,
+  type ExperimentStatus,
   evaluateMetricGoal,
   expectedDaysToDecision,
   type FactoredStore,
@@ -78,6 +79,8 @@ export interface PowerReadout {
 
 /** Everything the governor shows about an experiment's metrics. */
 export interface MetricReadout {
+  /** The experiment's status: the time to a decision only applies while it runs. */
+  status: ExperimentStatus;
   plan: ExperimentMetricPlan | null;
   /** Per-comparison α (governance's Bonferroni family), the level of every interval here. */
   alpha: number;
@@ -208,7 +211,7 @@ export async function readMetrics(
       days: estimate.days,
     };
   }
-  return { plan, alpha, rows, power, powerNote };
+  return { status: experiment.status, plan, alpha, rows, power, powerNote };
 }
 
 /**
