@@ -113,18 +113,24 @@ describe('the demo in Chromium', () => {
       .waitFor();
     const lifts = await page.getByTestId('lifts').first().locator('tbody tr').count();
     expect(lifts).toBeGreaterThanOrEqual(3);
-    // Bonferroni over the 3 comparisons: every interval is labelled with its own level,
-    // 1 − 0.05/3 = 98.3%, in the table and in the log's reason rows alike.
+    // Bonferroni over the 3 factors and the 2 metrics of the plan: every interval is labelled
+    // with its own level, 1 − 0.05/5 = 99%, in the table and in the log's reason rows alike.
     const levels = await page.getByTestId('interval-level').allTextContents();
-    expect(levels).toEqual(Array(lifts).fill('98.3% CI'));
+    expect(levels).toEqual(Array(lifts).fill('99% CI'));
+    expect(await page.getByTestId('lifts').first().locator('..').textContent()).toContain(
+      'Bonferroni over 5 comparisons (3 factors and 2 of the metric plan)',
+    );
     expect(await page.getByTestId('lifts').first().textContent()).not.toContain('95% CI');
     const reasonRows = await page
       .getByTestId('log-row')
       .first()
       .getByTestId('reason-row')
       .allTextContents();
-    expect(reasonRows).toHaveLength(3);
-    for (const row of reasonRows) expect(row).toMatch(/lift [+−]?[\d.]+ .*98\.3% CI .* … .*, p /);
+    // The factors, then the metrics of the plan (primary, guardrail with its margin).
+    expect(reasonRows).toHaveLength(5);
+    for (const row of reasonRows) expect(row).toMatch(/lift [+−]?[\d.]+ .*99% CI .* … .*, p /);
+    expect(reasonRows[3]).toMatch(/^checkout-conversion · express · primary/);
+    expect(reasonRows[4]).toMatch(/^checkout-errors · express · guardrail.*margin 0\.1/);
     const assigned = await page
       .getByTestId('variants')
       .first()

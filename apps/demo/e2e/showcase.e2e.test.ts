@@ -97,6 +97,37 @@ async function controlVisitor(width: number): Promise<Page> {
   }
 }
 
+/**
+ * The governor's metric panels after a simulation, with numbers: the metric rows (primary,
+ * guardrail with its verdict, the monitored order value), the power panel and the Bayesian
+ * readout, labelled as a readout and not a stopping rule.
+ */
+async function expectMetricPanels(page: Page): Promise<void> {
+  // Rows appear once the simulation's factor refresh and sweep have been read.
+  await page.waitForFunction(
+    () => document.querySelectorAll('[data-testid="metric-row"]').length === 3,
+  );
+  const rows = await page.getByTestId('metric-row').allTextContents();
+  expect(rows[0]).toMatch(/^checkout-conversion.*primary · minimum effect \+0\.05/);
+  expect(rows[1]).toMatch(/^checkout-errors.*guardrail · margin 0\.1/);
+  expect(rows[2]).toMatch(/^order-value.*monitored, not in the verdict/);
+  for (const row of rows) expect(row).toMatch(/\d+ \/ \d+/);
+  const intervals = await page.getByTestId('metric-interval').allTextContents();
+  for (const text of intervals) expect(text).toMatch(/ … .*\d+(\.\d+)?% CI/);
+  expect(await page.getByTestId('guardrail-verdict').textContent()).toMatch(
+    /^(holds|undecided|breached)$/,
+  );
+  const power = await page.getByTestId('power-value').allTextContents();
+  expect(power).toHaveLength(6);
+  for (const value of power.slice(0, 5)) expect(value).toMatch(/\d/);
+  const bayes = await page.getByTestId('bayesian-row').allTextContents();
+  expect(bayes).toHaveLength(3);
+  for (const row of bayes) expect(row).toMatch(/\d+\.\d%/);
+  expect(await page.getByTestId('bayesian').locator('..').textContent()).toContain(
+    'A readout, not a stopping rule',
+  );
+}
+
 const check = async (page: Page, screen: string, width: number) => {
   expect({ screen, width, violations: await audit(page) }).toEqual({
     screen,
@@ -141,6 +172,7 @@ for (const width of [1280, 360]) {
       await page.getByTestId('simulate').click();
       await page.getByTestId('sim-result').waitFor();
       await page.getByTestId('log-row').first().waitFor();
+      await expectMetricPanels(page);
       await check(page, 'governor', width);
     });
   });

@@ -42,6 +42,8 @@ try {
     await page.getByTestId('sim-result').waitFor();
     await page.getByTestId('log-row').first().waitFor();
     await page.getByTestId('aggregates').waitFor();
+    await page.getByTestId('power').waitFor();
+    await page.getByTestId('bayesian-row').first().waitFor();
     await shot('governor');
     await browser.close();
     console.info(`screenshots at ${width} px written to ${OUT}`);

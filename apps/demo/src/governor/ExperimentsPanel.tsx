@@ -1,8 +1,14 @@
-import type { ExperimentVariantSummary, FactorComparison } from '@factoredui/core';
-import { useExperimentDashboard, useExperimentResults } from '@factoredui/react';
+import type {
+  ExperimentMetricPlan,
+  ExperimentVariantSummary,
+  FactorComparison,
+} from '@factoredui/core';
+import { useExperimentDashboard, useExperimentResults, useMetricPlan } from '@factoredui/react';
 import type { JSX } from 'react';
 import { GOVERNANCE_OPTIONS } from '../lib/config.js';
+import { useRuntime } from '../lib/runtime-context.js';
 import { interval, level, num, percent, pValue, signed } from './format.js';
+import { MetricsReadout } from './MetricsReadout.js';
 import { ScrollRegion } from './ScrollRegion.js';
 
 function liftClass(c: FactorComparison): string {
@@ -11,11 +17,35 @@ function liftClass(c: FactorComparison): string {
   return '';
 }
 
+/**
+ * The lifts, analysed with the experiment's metric plan as governance analyses them: its
+ * metrics join the Bonferroni family, so the factor intervals here are at the verdict's level.
+ */
 function Results({ experimentId }: { experimentId: string }): JSX.Element {
-  const { data, error, isLoading } = useExperimentResults(experimentId, GOVERNANCE_OPTIONS);
+  const plan = useMetricPlan(experimentId);
+  // Metric statistics are service-only: without the service role the lifts omit the plan.
+  const service = useRuntime().service !== null;
+  if (plan.error) return <div className="error-box">{plan.error.message}</div>;
+  if (plan.isLoading) return <p className="empty">Loading results…</p>;
+  return <Lifts experimentId={experimentId} plan={service ? (plan.data ?? null) : null} />;
+}
+
+function Lifts({
+  experimentId,
+  plan,
+}: {
+  experimentId: string;
+  plan: ExperimentMetricPlan | null;
+}): JSX.Element {
+  const { data, error, isLoading } = useExperimentResults(experimentId, {
+    ...GOVERNANCE_OPTIONS,
+    plan,
+  });
   if (error) return <div className="error-box">{error.message}</div>;
   if (isLoading || !data) return <p className="empty">Loading results…</p>;
   const rows = data.factors.flatMap((f) => f.comparisons.map((c) => ({ f, c })));
+  const metricComparisons = (data.metrics ?? []).reduce((n, m) => n + m.comparisons.length, 0);
+  const family = rows.length + metricComparisons;
   return (
     <ScrollRegion label="Lifts over control">
       <table data-testid="lifts">
@@ -92,8 +122,8 @@ function Results({ experimentId }: { experimentId: string }): JSX.Element {
           ? 'Always-valid (sequential) intervals'
           : 'Fixed-horizon intervals'}
         , CUPED {data.settings.cuped ? 'on' : 'off'}.{' '}
-        {data.settings.multipleComparisons === 'bonferroni' && rows.length > 1
-          ? `Bonferroni over ${rows.length} comparisons: each is tested at α = ${num(data.settings.alpha)}/${rows.length}, so its interval is at ${level(1 - data.settings.alpha / rows.length)}.`
+        {data.settings.multipleComparisons === 'bonferroni' && family > 1
+          ? `Bonferroni over ${family} comparisons (${rows.length} factor${rows.length === 1 ? '' : 's'}${metricComparisons > 0 ? ` and ${metricComparisons} of the metric plan` : ''}): each is tested at α = ${num(data.settings.alpha)}/${family}, so its interval is at ${level(1 - data.settings.alpha / family)}.`
           : `Each comparison is tested at α = ${num(data.settings.alpha)}.`}{' '}
         SRM{' '}
         {data.srm.tested
@@ -108,6 +138,7 @@ function Results({ experimentId }: { experimentId: string }): JSX.Element {
 /** Running and past experiments: variants with assigned/exposed users, and lifts per factor. */
 export function ExperimentsPanel(): JSX.Element {
   const { data, error, isLoading } = useExperimentDashboard();
+  const service = useRuntime().service !== null;
   const experiments = new Map<string, ExperimentVariantSummary[]>();
   for (const row of data ?? []) {
     const rows = experiments.get(row.experimentId) ?? [];
@@ -156,6 +187,14 @@ export function ExperimentsPanel(): JSX.Element {
             </table>
             <h3>Lifts over control</h3>
             <Results experimentId={id} />
+            {service ? (
+              <MetricsReadout experimentId={id} />
+            ) : (
+              <p className="empty">
+                Metrics, power and the Bayesian readout need the service role (metric statistics are
+                service-only).
+              </p>
+            )}
           </article>
         );
       })}

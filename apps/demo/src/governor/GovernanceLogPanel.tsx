@@ -1,7 +1,7 @@
 import type { GovernanceLogEntry } from '@factoredui/core';
 import { useRecentGovernanceLog } from '@factoredui/react';
 import type { JSX } from 'react';
-import { interval, level, percent, pValue, signed, time } from './format.js';
+import { GUARDRAIL_LABEL, interval, level, num, percent, pValue, signed, time } from './format.js';
 import { ScrollRegion } from './ScrollRegion.js';
 
 /** The headline of a logged reason: its text up to the first colon ("Clear winner"). */
@@ -10,13 +10,20 @@ function headline(reason: string): string {
   return colon > 0 && colon < 60 ? reason.slice(0, colon) : reason;
 }
 
+/** A minimum effect or margin: `5%` relative, `0.1` absolute. */
+function goal(g: { value: number; scale: 'absolute' | 'relative' }): string {
+  return g.scale === 'relative' ? percent(g.value) : num(g.value);
+}
+
 /**
- * Why a verdict was drawn, as rows: every comparison the verdict weighed, with its numbers
- * formatted like the lifts table (and its own interval level), then the SRM check. The
- * sentence the log stores is kept under "Logged reason".
+ * Why a verdict was drawn, as rows: every comparison the verdict weighed (the factors, then
+ * the metric plan's primary and guardrails), with its numbers formatted like the lifts table
+ * (and its own interval level), then the SRM check. The sentence the log stores is kept
+ * under "Logged reason".
  */
 function Reason({ entry }: { entry: GovernanceLogEntry }): JSX.Element {
   const rows = entry.factors.flatMap((f) => f.comparisons.map((c) => ({ f, c })));
+  const metricRows = (entry.metrics ?? []).flatMap((m) => m.comparisons.map((c) => ({ m, c })));
   return (
     <div className="reason" data-testid="reason">
       <strong>{headline(entry.reason)}</strong>
@@ -36,6 +43,32 @@ function Reason({ entry }: { entry: GovernanceLogEntry }): JSX.Element {
                 {f.threshold
                   ? `, threshold ${f.threshold.operator === 'gte' ? '≥' : '≤'} ${f.threshold.scale === 'relative' ? percent(f.threshold.value) : signed(f.threshold.value)}`
                   : ''}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {metricRows.length > 0 ? (
+        <ul className="reason-rows">
+          {metricRows.map(({ m, c }) => (
+            <li key={`${m.metric}-${c.variantKey}`} data-testid="reason-row">
+              <span className="reason-factor">
+                {m.metric} · {c.variantKey} · {m.role}
+              </span>
+              {c.guardrail ? (
+                <span className={`pill pill-guardrail-${c.guardrail}`}>
+                  {GUARDRAIL_LABEL[c.guardrail]}
+                </span>
+              ) : (
+                <span className={`pill pill-outcome-${c.outcome}`}>
+                  {c.outcome.replace('_', ' ')}
+                </span>
+              )}
+              <span className="reason-numbers">
+                lift {signed(c.effect)} ({percent(c.relativeLift)}), {level(c.confidenceLevel)} CI{' '}
+                {interval(c.ci)}, p {pValue(c.pValue)}, n {c.n.control} / {c.n.treatment}
+                {m.minimumEffect ? `, minimum effect ${goal(m.minimumEffect)}` : ''}
+                {m.margin ? `, margin ${goal(m.margin)}` : ''}
               </span>
             </li>
           ))}

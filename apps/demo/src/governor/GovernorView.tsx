@@ -21,8 +21,9 @@ export function GovernorView(): JSX.Element {
         <div>
           <h1>Governor</h1>
           <p className="lede">
-            Experiments, lifts with confidence intervals, factor aggregates per component and the
-            live governance log — all read from the store.
+            Experiments, lifts with confidence intervals, metrics with guardrails, power and a
+            Bayesian readout, factor aggregates per component and the live governance log — all read
+            from the store.
           </p>
         </div>
         <SimulatePanel />

@@ -1,4 +1,4 @@
-import { FACTOR_CATALOG, type FactorName } from '@factoredui/core';
+import { FACTOR_CATALOG, type FactorName, type GuardrailStatus } from '@factoredui/core';
 
 /** A number with sensible precision for the tables. */
 export function num(value: number | null | undefined, digits = 3): string {
@@ -58,3 +58,13 @@ export function level(confidence: number): string {
 export function interval(ci: readonly [number, number] | null | undefined): string {
   return ci ? `${signed(ci[0])} … ${signed(ci[1])}` : '—';
 }
+
+/**
+ * How a guardrail status reads in the tables: `non_inferior` (the whole interval is above
+ * −margin) "holds".
+ */
+export const GUARDRAIL_LABEL = {
+  non_inferior: 'holds',
+  breached: 'breached',
+  undecided: 'undecided',
+} as const satisfies Record<GuardrailStatus, string>;

@@ -18,6 +18,7 @@ import {
 import { connectDemoDatabase } from '../data/client.js';
 import type { PersistenceStatus } from '../data/protocol.js';
 import { EXPERIMENT, EXPERIMENT_NAME, PROMO_SLOT, PROMO_SPEC, THRESHOLDS } from './config.js';
+import { ensureMetricPlan } from './metrics.js';
 import { type SimulationProgress, type SimulationResult, simulateTraffic } from './simulate.js';
 import { sinkUrlFromLocation, withEventSink } from './sink.js';
 import { clearDemoKeys, LEGACY_DATABASE_KEY, SIGNING_KEY } from './storage.js';
@@ -95,6 +96,7 @@ async function ensureExperiment(service: FactoredStore): Promise<Experiment> {
       ...threshold,
     });
   }
+  await ensureMetricPlan(service, experiment.id);
   return experiment;
 }
 

@@ -7,6 +7,7 @@ import {
 import { createMemoryDatabase, createMemoryStore } from '@factoredui/store-memory';
 import { describe, expect, it } from 'vitest';
 import { EXPERIMENT, PATHS, THRESHOLDS } from './config.js';
+import { ensureMetricPlan } from './metrics.js';
 import { simulateTraffic } from './simulate.js';
 
 async function setup() {
@@ -18,6 +19,7 @@ async function setup() {
   );
   for (const t of THRESHOLDS)
     await service.upsertThreshold({ id: createRandomId(), experimentId: experiment.id, ...t });
+  await ensureMetricPlan(service, experiment.id);
   return { database, service, experiment };
 }
 
@@ -51,5 +53,12 @@ describe('simulateTraffic', () => {
     const rage = entry?.factors.find((f) => f.factor === 'rage_click_count');
     expect(rage?.path).toBe(PATHS.submit);
     expect(rage?.cuped?.usersWithCovariate).toBeGreaterThan(0);
+    // The plan decided it: the primary improved beyond its minimum effect, the guardrail held.
+    const primary = entry?.metrics?.find((m) => m.role === 'primary');
+    expect(primary?.metric).toBe('checkout-conversion');
+    expect(primary?.comparisons[0]).toMatchObject({ significant: true, passesThreshold: true });
+    const guardrail = entry?.metrics?.find((m) => m.role === 'guardrail');
+    expect(guardrail?.metric).toBe('checkout-errors');
+    expect(guardrail?.comparisons[0]?.guardrail).toBe('non_inferior');
   });
 });

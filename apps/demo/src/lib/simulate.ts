@@ -189,6 +189,12 @@ async function visit(
   }
   wait(v, 600, 1800);
   capture.track('submit', PATHS.shippingForm);
+  // A custom event with a numeric property: what the conversion and order-value metrics read.
+  capture.track(
+    'purchase',
+    { revenue: (product?.priceCents ?? 0) / 100 },
+    { path: PATHS.placeOrder },
+  );
   capture.track('navigation', PATHS.placeOrder, { action: 'complete' });
   capture.trackNavigation(PATHS.success);
   capture.trackImpression(PATHS.success, structural(3, 1));
