@@ -49,14 +49,11 @@ begin
   with gone as (delete from factoredui.sessions s where s.user_id = v_user returning 1)
   select count(*) into v_n from gone;
   v_counts := v_counts || jsonb_build_object('sessions', v_n);
-  -- The user's factors go with their events, so the table stays what a refresh computes for
-  -- everyone else: tell the refresh's write guard (#18) this is not a foreign write, and the next
-  -- refresh stays incremental instead of recomputing every pair after each erasure.
-  perform set_config('factoredui.refreshing', 'on', true);
+  -- Deleting factors outside refresh_factors makes the next refresh a full one (#18): the
+  -- refresh's bookkeeping (users, values) must be recomputed without the erased user.
   with gone as (delete from factoredui.factors f where f.user_id = v_user returning 1)
   select count(*) into v_n from gone;
   v_counts := v_counts || jsonb_build_object('factors', v_n);
-  perform set_config('factoredui.refreshing', '', true);
   with gone as (delete from factoredui.factor_snapshots s where s.user_id = v_user returning 1)
   select count(*) into v_n from gone;
   v_counts := v_counts || jsonb_build_object('factorSnapshots', v_n);
