@@ -97,6 +97,70 @@ function insertSuite(name: string, open: () => Promise<TestDatabase>): void {
         message: expect.stringContaining('is malformed'),
       });
     });
+
+    it('attack: the path rule inlined in the CHECK and in insert_events is the old is_component_path, path by path', async () => {
+      // The definition before 20261128000300 (segments unnested in a subquery), as the oracle.
+      const oracle = `select p is not null and char_length(p) between 1 and 512 and p !~ '[\\x01-\\x1f\\x7f]'
+        and array_length(string_to_array(p, '/'), 1) <= 4
+        and not exists (select 1 from unnest(string_to_array(p, '/')) s
+                        where btrim(s, E' \\t\\u00a0\\u2028\\u2029\\ufeff') = '') as ok`;
+      const paths = [
+        'a',
+        'shop/cart/checkout',
+        'a/b/c/d',
+        'a/b/c/d/e',
+        '/a',
+        'a/',
+        'a//b',
+        ' ',
+        'a/ /b',
+        'a/\t/b',
+        'a/\u00a0\u2028\u2029\ufeff/b',
+        'a/\u00a0x/b',
+        ' a / b ',
+        'a\u0001b',
+        'a\u007fb',
+        'a\u0080b',
+        'a\nb',
+        '\u3000',
+        'x'.repeat(512),
+        'x'.repeat(513),
+        '',
+        '////',
+        'a/b/c/\ufeff',
+        'é/ü/ß',
+        '🙂/🙃',
+      ];
+      let n = 5000;
+      for (const path of paths) {
+        const expected = (await db.sql.query(oracle.replace(/\bp\b/g, '$1::text'), [path])).rows[0]
+          ?.ok;
+        const fn = (await db.sql.query('select factoredui.is_component_path($1) as ok', [path]))
+          .rows[0]?.ok;
+        expect({ path, fn }).toEqual({ path, fn: expected });
+        n += 1;
+        const rpc = await insert([{ ...event(n, '2026-01-01T00:00:00Z'), path }]).then(
+          () => true,
+          () => false,
+        );
+        expect({ path, rpc }).toEqual({ path, rpc: expected });
+        n += 1;
+        const direct = await db.sql
+          .query(
+            `insert into factoredui.events (id, session_id, user_id, type, path, payload, created_at)
+             values ($1, $2, 'user-1', 'click', $3, '{}', now())`,
+            [event(n, '').id, SESSION, path],
+          )
+          .then(
+            () => true,
+            (error: { code?: string }) => {
+              expect(['23514', '22023']).toContain(error.code);
+              return false;
+            },
+          );
+        expect({ path, direct }).toEqual({ path, direct: expected });
+      }
+    });
   });
 }
 

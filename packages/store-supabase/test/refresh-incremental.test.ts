@@ -125,7 +125,13 @@ function refreshSuite(name: string, open: () => Promise<TestDatabase>): void {
 
     it('attack: deleted events (erasure, retention) are recomputed away', async () => {
       const victim = stored[0]?.userId as string;
-      await db.sql.query('delete from factoredui.events where user_id = $1', [victim]);
+      // As erase_user / prune_events delete (the lifecycle marker lifts the append-only guard
+      // for this statement's transaction only).
+      await db.sql.query(
+        `delete from factoredui.events
+         where user_id = $1 and set_config('factoredui.lifecycle', 'erase', true) = 'erase'`,
+        [victim],
+      );
       stored.splice(0, stored.length, ...stored.filter((e) => e.userId !== victim));
       await refreshAndCompare(hours(30));
       expect((await state())?.mode).toBe('incremental');

@@ -3,10 +3,11 @@
 -- The batch was already one multi-row INSERT, but every event paid two calls of is_uuid (a SQL
 -- function that cannot be inlined) in the shape check and one of to_time, a PL/pgSQL function
 -- whose EXCEPTION block opens a subtransaction per call. Now the shape check applies the same
--- regular expressions inline, createdAt is checked against to_time's pattern in one pass and
--- cast in the INSERT itself, and to_time runs only to word an error. Same checks in the same
--- order, same errors and messages, same id-ordered insert (no deadlocks, #15); the table's
--- constraints and triggers (limits, foreign key, path) are untouched.
+-- regular expressions inline (is_component_path's too: see 20261128000300), createdAt is
+-- checked against to_time's pattern in one pass and cast in the INSERT itself, and to_time runs
+-- only to word an error. Same checks in the same order, same errors and messages, same
+-- id-ordered insert (no deadlocks, #15); the table's constraints and triggers (limits, foreign
+-- key, path) still guard direct INSERTs (20261128000300 makes them cheaper).
 
 create or replace function factoredui.insert_events(events jsonb) returns jsonb
 language plpgsql volatile set search_path = '' as $$
@@ -35,7 +36,12 @@ begin
      or jsonb_typeof(e.value -> 'sessionId') <> 'string'
      or jsonb_typeof(e.value -> 'userId') is distinct from 'string' or (e.value ->> 'userId') = ''
      or jsonb_typeof(e.value -> 'type') is distinct from 'string'
-     or jsonb_typeof(e.value -> 'path') is distinct from 'string' or not factoredui.is_component_path(e.value ->> 'path')
+     or jsonb_typeof(e.value -> 'path') is distinct from 'string'
+     -- is_component_path inline (20261128000300): one expression, no function call per event
+     or not (char_length(e.value ->> 'path') between 1 and 512
+              and (e.value ->> 'path') !~ '[\x01-\x1f\x7f]'
+              and char_length(e.value ->> 'path') - char_length(replace(e.value ->> 'path', '/', '')) <= 3
+              and (e.value ->> 'path') !~ '(^|/)[ \t\u00a0\u2028\u2029\ufeff]*(/|$)')
      or jsonb_typeof(e.value -> 'createdAt') is distinct from 'string'
      or jsonb_typeof(e.value -> 'payload') is distinct from 'object'
   limit 1;
