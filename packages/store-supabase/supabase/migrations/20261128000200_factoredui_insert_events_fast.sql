@@ -8,6 +8,8 @@
 -- only to word an error. Same checks in the same order, same errors and messages, same
 -- id-ordered insert (no deadlocks, #15); the table's constraints and triggers (limits, foreign
 -- key, path) still guard direct INSERTs (20261128000300 makes them cheaper).
+-- It also refuses more than LIMITS.eventsPerBatch events per call (#15; first added in
+-- 20261127000510, which no longer defines insert_events itself).
 
 create or replace function factoredui.insert_events(events jsonb) returns jsonb
 language plpgsql volatile set search_path = '' as $$
