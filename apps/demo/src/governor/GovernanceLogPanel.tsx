@@ -16,9 +16,10 @@ function goal(g: { value: number; scale: 'absolute' | 'relative' }): string {
 }
 
 /**
- * Why a verdict was drawn, as rows: every comparison the verdict weighed (the factors, then
- * the metric plan's primary and guardrails), with its numbers formatted like the lifts table
- * (and its own interval level), then the SRM check. The sentence the log stores is kept
+ * Why a verdict was drawn, as rows: every comparison the verdict weighed (the factors with
+ * their released numbers formatted like the lifts table and their own interval level; then the
+ * metric plan's primary and guardrails, whose verdict flags are all the log keeps of them, since
+ * signed-in users read it), then the SRM check. The sentence the log stores is kept
  * under "Logged reason".
  */
 function Reason({ entry }: { entry: GovernanceLogEntry }): JSX.Element {
@@ -65,10 +66,15 @@ function Reason({ entry }: { entry: GovernanceLogEntry }): JSX.Element {
                 </span>
               )}
               <span className="reason-numbers">
-                lift {signed(c.effect)} ({percent(c.relativeLift)}), {level(c.confidenceLevel)} CI{' '}
-                {interval(c.ci)}, p {pValue(c.pValue)}, n {c.n.control} / {c.n.treatment}
+                {c.significant ? 'significant' : 'not significant'}
+                {m.role === 'primary'
+                  ? c.passesThreshold
+                    ? ', reaches its minimum effect'
+                    : ', short of its minimum effect'
+                  : ''}
                 {m.minimumEffect ? `, minimum effect ${goal(m.minimumEffect)}` : ''}
-                {m.margin ? `, margin ${goal(m.margin)}` : ''}
+                {m.margin ? `, margin ${goal(m.margin)}` : ''} (the log keeps metric verdicts only;
+                numbers in the metrics table)
               </span>
             </li>
           ))}
