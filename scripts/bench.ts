@@ -88,6 +88,49 @@ function packageVersion(name: string, from: string): string {
   return 'not installed';
 }
 
+/** A figure of the report a full run replaces, keyed by section title and measurement name. */
+interface PreviousFigure {
+  value: string;
+  unit: string;
+}
+
+/**
+ * Reads the figures of the current docs/benchmarks.md, so the new report shows each row beside
+ * the run it replaces (before → after in one table). Rows are matched by section title and
+ * measurement name; a row whose unit changed is not compared.
+ */
+function readPreviousReport(): { generated: string; figures: Map<string, PreviousFigure> } {
+  const figures = new Map<string, PreviousFigure>();
+  const file = join(root, 'docs', 'benchmarks.md');
+  if (!existsSync(file)) return { generated: 'never', figures };
+  const text = readFileSync(file, 'utf8');
+  const generated = /^Generated (\S+)/m.exec(text)?.[1] ?? 'unknown';
+  let section = '';
+  for (const line of text.split('\n')) {
+    if (line.startsWith('## ')) section = line.slice(3).trim();
+    const cells = line.split('|').map((cell) => cell.trim());
+    // | name | value | unit | better | notes |, or since the comparison columns exist:
+    // | name | value | previous | change | unit | better | notes |
+    if (cells.length < 7 || cells[1] === 'measurement' || cells[1]?.startsWith('---')) continue;
+    const compared = cells.length >= 9 && (cells[6] === 'higher' || cells[6] === 'lower');
+    const unit = compared ? cells[5] : cells[3];
+    const better = compared ? cells[6] : cells[4];
+    if ((better !== 'higher' && better !== 'lower') || !cells[1] || !cells[2] || !unit) continue;
+    figures.set(`${section}\u0000${cells[1]}`, { value: cells[2], unit });
+  }
+  return { generated, figures };
+}
+
+/** `previous → now` as a ratio in the row's better direction (`1.8× better`, `0.9× (worse)`). */
+function compareFigures(previous: string, now: number, better: 'higher' | 'lower'): string {
+  const before = Number(previous.replace(/,/g, ''));
+  if (!Number.isFinite(before) || before === 0 || now === 0 || !Number.isFinite(now)) return '';
+  const gain = better === 'higher' ? now / before : before / now;
+  const ratio = gain.toFixed(gain >= 10 ? 0 : 2);
+  if (Math.abs(gain - 1) < 0.05) return `${ratio}× (same)`;
+  return gain > 1 ? `${ratio}× better` : `${ratio}× (worse)`;
+}
+
 interface SuiteResult {
   file: string;
   title: string;
@@ -127,6 +170,7 @@ async function main(): Promise<void> {
       results.push({ file: rel, title: rel, ratios: [], records: [], error: String(error) });
     }
   }
+  const previous = readPreviousReport();
   const lines: string[] = [
     '# Benchmarks',
     '',
@@ -136,6 +180,9 @@ async function main(): Promise<void> {
     'Figures are medians unless a note says otherwise. Each suite runs in its own Node process',
     '(`--expose-gc`), one after another; peers run in the same process and the same way as ours.',
     'Ratios are computed from the figures above them in the same run.',
+    `The *previous* column is the same row in the report this run replaced (generated ${previous.generated}),`,
+    'and *change* its ratio in the better direction: before and after side by side. Rows new in',
+    'this run have none; figures from a shared machine move by 10–30% between runs on their own.',
     '',
     '| package | version |',
     '| --- | --- |',
@@ -150,13 +197,18 @@ async function main(): Promise<void> {
       continue;
     }
     lines.push(
-      '| measurement | value | unit | better | notes |',
-      '| --- | ---: | --- | --- | --- |',
+      '| measurement | value | previous | change | unit | better | notes |',
+      '| --- | ---: | ---: | --- | --- | --- | --- |',
     );
-    for (const r of suite.records)
+    for (const r of suite.records) {
+      const before = previous.figures.get(`${suite.title}\u0000${r.name}`);
+      const comparable = before !== undefined && before.unit === r.unit;
+      const was = comparable ? before.value : '';
+      const change = comparable ? compareFigures(before.value, r.value, r.better) : '';
       lines.push(
-        `| ${r.name} | ${formatValue(r.value)} | ${r.unit} | ${r.better} | ${r.notes ?? ''} |`,
+        `| ${r.name} | ${formatValue(r.value)} | ${was} | ${change} | ${r.unit} | ${r.better} | ${r.notes ?? ''} |`,
       );
+    }
     lines.push('');
     for (const ratio of suite.ratios) {
       const num = suite.records.find((r) => r.name === ratio.numerator);
