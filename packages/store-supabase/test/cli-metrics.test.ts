@@ -17,7 +17,9 @@ import { testUuid } from '@factoredui/core/testing';
 import { createPostgresStore } from '@factoredui/store-supabase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgliteFromSnapshot } from './harness/pglite-snapshot.js';
+import { type PostgrestServer, startPostgrestServer } from './support/postgrest.js';
 import { runBuiltCli } from './support/postgrest-cli.js';
+import { createMigratedPglite } from './support/postgrest-db.js';
 
 // Every test runs the installed bin (bin/factoredui.js, which runs the built dist/cli.js) in a
 // child process, against an on-disk PGlite database unpacked from the migrated snapshot.
@@ -673,5 +675,108 @@ describe('factoredui metrics stats (pglite://)', () => {
       expect(run.stderr).toContain(message);
       expect(run.stdout).toBe('');
     }
+  });
+});
+
+describe('factoredui metrics over the Supabase API (SUPABASE_URL + SUPABASE_SERVICE_ROLE_KEY)', () => {
+  let db: PGlite;
+  let server: PostgrestServer;
+  beforeAll(async () => {
+    db = await createMigratedPglite();
+    server = await startPostgrestServer({ db });
+  });
+  afterAll(async () => {
+    await server.close();
+    await db.close();
+  });
+
+  it('defines, plans and reads statistics through supabase-js with the service-role key', async () => {
+    const dir = join(work, 'supabase');
+    await mkdir(dir, { recursive: true });
+    const base = Date.now() - 3_600_000;
+    const experiment = await seedStats(createPostgresStore(db, { as: 'service' }), base);
+    const env = { SUPABASE_URL: server.url, SUPABASE_SERVICE_ROLE_KEY: server.serviceRoleKey };
+    const define = await runBuiltCli(
+      [
+        'metrics',
+        'define',
+        '--name',
+        'orders',
+        '--kind',
+        'count',
+        '--direction',
+        'higher',
+        '--event',
+        'purchase',
+      ],
+      { cwd: dir, env },
+    );
+    // (supabase-js itself may warn on stderr that Node 20 is deprecated; nothing of ours is there.)
+    expect(define.stderr).not.toContain('factoredui');
+    expect(define.code).toBe(0);
+    expect(define.stdout).toContain(
+      `orders version 1 (new): count purchase, higher is better, on Supabase ${server.url}`,
+    );
+    const plan = await runBuiltCli(
+      [
+        'metrics',
+        'set-plan',
+        'checkout-copy',
+        '--primary',
+        'orders',
+        '--guardrail',
+        'errors:0.1:absolute',
+      ],
+      { cwd: dir, env },
+    );
+    expect(plan.code).toBe(0);
+    const stats = await runBuiltCli(
+      [
+        'metrics',
+        'stats',
+        experiment.id,
+        '--at',
+        new Date(base + 86_400_000).toISOString(),
+        '--json',
+      ],
+      { cwd: dir, env },
+    );
+    expect(stats.code).toBe(0);
+    const report = JSON.parse(stats.stdout) as StatsJson;
+    expect(report.metrics.map((m) => [m.metric, m.variants.map((v) => v.value)])).toEqual([
+      ['orders', [6 / USERS, 15 / USERS]],
+      ['errors', [0.5, 2.5]],
+    ]);
+    expect(report.verdict.verdict).toBe('flag_review');
+  });
+
+  it('refuses a key that is not the service-role key: exit 1, no numbers printed', async () => {
+    const dir = join(work, 'supabase-anon');
+    await mkdir(dir, { recursive: true });
+    const env = { SUPABASE_URL: server.url, SUPABASE_SERVICE_ROLE_KEY: server.anonKey };
+    const define = await runBuiltCli(
+      [
+        'metrics',
+        'define',
+        '--name',
+        'sneaky',
+        '--kind',
+        'count',
+        '--direction',
+        'higher',
+        '--event',
+        'purchase',
+      ],
+      { cwd: dir, env },
+    );
+    expect(define.code).toBe(1);
+    expect(define.stderr).toContain('[unauthorized]');
+    const stats = await runBuiltCli(['metrics', 'stats', 'checkout-copy', '--json'], {
+      cwd: dir,
+      env,
+    });
+    expect(stats.code).toBe(1);
+    expect(stats.stdout).toBe('');
+    expect(stats.stderr).toMatch(/factoredui metrics stats: \[(unauthorized|not_found)\]/);
   });
 });
