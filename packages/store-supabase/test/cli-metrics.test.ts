@@ -257,10 +257,24 @@ describe('factoredui metrics define and list (pglite://)', () => {
     for (const [args, message] of [
       [['mixed.json', '--name', 'x'], 'not both'],
       [['--kind', 'count'], 'Give a definition file or --name'],
-      [['--name', 'x', '--window', 'soon'], '--window "soon" must be a positive duration'],
-      [['--name', 'x', '--window', '0d'], '--window "0d"'],
-      [['--name', 'x', '--cap=-1'], '--cap "-1" must be a number >= 0'],
-      [['--name', 'x', '--numerator', '{kind'], '--numerator must be JSON'],
+      [['--name', 'x', '--kind', 'count'], 'Missing option --direction'],
+      [['--name', 'x', '--direction', 'higher'], 'Missing option --kind'],
+      [
+        ['--name', 'x', '--kind', 'sum', '--direction', 'higher', '--window', 'soon'],
+        '--window "soon" must be a positive duration',
+      ],
+      [
+        ['--name', 'x', '--kind', 'sum', '--direction', 'higher', '--window', '0d'],
+        '--window "0d"',
+      ],
+      [
+        ['--name', 'x', '--kind', 'sum', '--direction', 'higher', '--cap=-1'],
+        '--cap "-1" must be a number >= 0',
+      ],
+      [
+        ['--name', 'x', '--kind', 'sum', '--direction', 'higher', '--numerator', '{kind'],
+        '--numerator must be JSON',
+      ],
     ] as const) {
       const run = await cli(dir, url, ['metrics', 'define', ...args]);
       expect(run.code, args.join(' ')).toBe(2);

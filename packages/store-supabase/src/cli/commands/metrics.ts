@@ -140,6 +140,12 @@ function definitionFromFlags(args: ParsedCommand): MetricDefinition {
   const command = 'metrics define';
   const name = stringOption(args, 'name');
   if (name === undefined) throw usage(command, 'Give a definition file or --name.');
+  for (const flag of ['kind', 'direction'])
+    if (stringOption(args, flag) === undefined)
+      throw usage(
+        command,
+        `Missing option --${flag} (a definition from flags needs --name, --kind and --direction).`,
+      );
   const windowText = stringOption(args, 'window');
   const windowMs = windowText === undefined ? undefined : parseDuration(windowText);
   if (windowMs === null)
