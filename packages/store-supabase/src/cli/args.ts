@@ -27,6 +27,8 @@ export class CliError extends Error {
 export interface OptionSpec {
   type: 'string' | 'boolean';
   short?: string;
+  /** A string option that may be given several times (its values in order). */
+  multiple?: boolean;
   /** Placeholder shown in help, e.g. `<file>`. */
   value?: string;
   description: string;
@@ -42,17 +44,39 @@ export interface CommandSpec {
   options: Readonly<Record<string, OptionSpec>>;
   /** Paragraphs printed after the option list (examples, environment variables). */
   notes?: readonly string[];
+  /**
+   * Subcommands (`factoredui <name> <sub> ...`), each named `<name> <sub>`. The `run` of a
+   * command with subcommands is never called: `factoredui <name> --help` lists them.
+   */
+  subcommands?: readonly CommandSpec[];
   run(io: CliIo, args: ParsedCommand): Promise<void>;
 }
 
 /** Parsed arguments of a command. */
 export interface ParsedCommand {
   positionals: string[];
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
 }
 
-/** The help text of a command. */
+/** The help text of a command (for a command with subcommands: the list of them). */
 export function commandHelp(spec: CommandSpec): string {
+  if (spec.subcommands) {
+    const width = Math.max(...spec.subcommands.map((c) => c.name.length)) + 2 - spec.name.length;
+    return [
+      `Usage: factoredui ${spec.name} <subcommand> [options]`,
+      '',
+      spec.summary,
+      '',
+      'Subcommands:',
+      ...spec.subcommands.map(
+        (c) => `  ${c.name.slice(spec.name.length + 1).padEnd(width)}${c.summary}`,
+      ),
+      '',
+      `Run \`factoredui ${spec.name} <subcommand> --help\` for the options of a subcommand.`,
+      ...(spec.notes ?? []).flatMap((note) => ['', note]),
+      '',
+    ].join('\n');
+  }
   const positional = spec.positionals
     .map((p) => (p.required ? `<${p.name}>` : `[${p.name}]`))
     .join(' ');
@@ -74,7 +98,7 @@ export function commandHelp(spec: CommandSpec): string {
     `${option.short ? `-${option.short}, ` : '    '}--${name}${
       option.type === 'string' ? ` ${option.value ?? '<value>'}` : ''
     }`,
-    option.description,
+    option.multiple ? `${option.description} (repeatable)` : option.description,
   ]);
   const width = Math.max(...flags.map(([flag]) => (flag ?? '').length)) + 2;
   for (const [flag, description] of flags)
@@ -88,13 +112,18 @@ export function commandHelp(spec: CommandSpec): string {
  * values and extra positionals are usage errors that name the problem.
  */
 export function parseCommand(spec: CommandSpec, argv: readonly string[]): ParsedCommand {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+  const options: Record<
+    string,
+    { type: 'string' | 'boolean'; short?: string; multiple?: boolean }
+  > = {
     help: { type: 'boolean', short: 'h' },
   };
   for (const [name, option] of Object.entries(spec.options)) {
-    options[name] = option.short
-      ? { type: option.type, short: option.short }
-      : { type: option.type };
+    options[name] = {
+      type: option.type,
+      ...(option.short ? { short: option.short } : {}),
+      ...(option.multiple ? { multiple: true } : {}),
+    };
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -106,7 +135,7 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
       command: spec.name,
     });
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const values = parsed.values as ParsedCommand['values'];
   if (values.help) return { positionals: parsed.positionals, values };
   const required = spec.positionals.filter((p) => p.required).length;
   if (parsed.positionals.length < required) {
@@ -126,6 +155,13 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
 export function stringOption(args: ParsedCommand, name: string): string | undefined {
   const value = args.values[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** Every value of a repeatable string option, in order (empty when not given). */
+export function listOption(args: ParsedCommand, name: string): string[] {
+  const value = args.values[name];
+  if (Array.isArray(value)) return value;
+  return typeof value === 'string' ? [value] : [];
 }
 
 /** A required string option's value; a usage error naming the flag otherwise. */

@@ -5,6 +5,7 @@ import { governCommand } from './commands/govern.js';
 import { initCommand } from './commands/init.js';
 import { keygenCommand } from './commands/keygen.js';
 import { eraseCommand, exportCommand, pruneCommand } from './commands/lifecycle.js';
+import { metricsCommand } from './commands/metrics.js';
 import { migrateCommand } from './commands/migrate.js';
 import { publishCommand } from './commands/publish.js';
 import { refreshCommand } from './commands/refresh.js';
@@ -22,16 +23,24 @@ export const COMMANDS: readonly CommandSpec[] = [
   publishCommand,
   refreshCommand,
   governCommand,
+  metricsCommand,
   exportCommand,
   eraseCommand,
   pruneCommand,
 ];
 
+/** `factoredui help <command> [<subcommand>]`: the command (or subcommand) named. */
+function helpTopic(words: readonly string[]): CommandSpec | undefined {
+  const top = COMMANDS.find((c) => c.name === words[0]);
+  const sub = top?.subcommands?.find((c) => c.name === `${top.name} ${words[1]}`);
+  return sub ?? top;
+}
+
 function mainHelp(): string {
   const lines = [
     'Usage: factoredui <command> [options]',
     '',
-    'FactoredUI on Supabase / PostgreSQL: migrations, spec signing and publishing, factor refresh, governance, data lifecycle.',
+    'FactoredUI on Supabase / PostgreSQL: migrations, spec signing and publishing, factor refresh, governance, metrics, data lifecycle.',
     '',
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(14)}${c.summary}`),
@@ -49,7 +58,7 @@ function mainHelp(): string {
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    const topic = name === 'help' ? helpTopic(rest) : undefined;
     if (name === undefined) {
       io.stderr(mainHelp());
       return 2;
@@ -57,10 +66,29 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout(topic ? commandHelp(topic) : mainHelp());
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const top = COMMANDS.find((c) => c.name === name);
+  if (!top) {
     io.stderr(`factoredui: unknown command "${name}".\n\n${mainHelp()}`);
     return 2;
+  }
+  let command = top;
+  if (top.subcommands) {
+    const [sub, ...subRest] = rest;
+    if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+      if (sub === undefined) {
+        io.stderr(commandHelp(top));
+        return 2;
+      }
+      io.stdout(commandHelp(top));
+      return 0;
+    }
+    const found = top.subcommands.find((c) => c.name === `${top.name} ${sub}`);
+    if (!found) {
+      io.stderr(`factoredui ${top.name}: unknown subcommand "${sub}".\n\n${commandHelp(top)}`);
+      return 2;
+    }
+    command = found;
+    rest.splice(0, rest.length, ...subRest);
   }
   try {
     const args = parseCommand(command, rest);
