@@ -220,15 +220,17 @@ describe('FactoredUI 0.5.1 usage patterns (MIGRATING.md, checked)', () => {
     );
   });
 
-  it('10. createSessionManager(store, adapter, platform): no legacy_call (bundle budget), but never silent', async () => {
-    // The positional call returns a manager without the 0.5.1 ensureSession, so 0.5.1 code
-    // fails at its first call; the options form works.
-    const manager = (createSessionManager as unknown as (...a: unknown[]) => unknown)(
-      service,
-      {},
-      'web',
+  it('10. createSessionManager(store, adapter, platform, timeoutMs) -> legacy_call', async () => {
+    await expectLegacyCall(
+      () =>
+        (createSessionManager as unknown as (...a: unknown[]) => unknown)(
+          service,
+          {},
+          'web',
+          1_800_000,
+        ),
+      'createSessionManager({ storage, inactivityTimeoutMs, metadata })',
     );
-    expect((manager as { ensureSession?: unknown }).ensureSession).toBeUndefined();
     expect(createSessionManager({ storage: createMemoryKVStorage() }).getSessionId()).toMatch(/-/);
   });
 
