@@ -151,6 +151,17 @@ describe('the 0.5.1 offline queue (factoredui:offline_queue)', () => {
     expect([...w.faulty.rows.keys()].sort()).toEqual(drained);
   });
 
+  it('two tabs starting at once both drain it: the same ids, so each event is stored once', async () => {
+    const w = setup();
+    w.storage.data.set(KEY, JSON.stringify([row(), row({ event_type: 'scroll' }), row()]));
+    const a = w.open();
+    const b = w.open();
+    await Promise.all([a.writer.ready, b.writer.ready]);
+    await Promise.all([a.writer.flush(), b.writer.flush()]);
+    expect(w.storage.data.has(KEY)).toBe(false);
+    expect(w.faulty.rows.size).toBe(3);
+  });
+
   it('corrupt JSON is dropped and counted, never thrown', async () => {
     const w = setup();
     w.storage.data.set(KEY, '[{"event_type": "click", ');
