@@ -67,6 +67,39 @@ export interface FactoredProviderProps {
   queryState?: DehydratedQueries;
   /** The app. */
   children?: ReactNode;
+  /** @deprecated The 0.5.1 prop: use `capture={{ flushIntervalMs }}` (mapped, warns once). */
+  flushIntervalMs?: number;
+  /** @deprecated The 0.5.1 prop: use `capture={{ batchSize }}` (mapped, warns once). */
+  flushBatchSize?: number;
+  /** @deprecated The 0.5.1 prop: use `capture={{ sessionTimeoutMs }}` (mapped, warns once). */
+  sessionTimeoutMs?: number;
+}
+
+/** The 0.5.1 capture props of the provider and the `capture` option each maps to. */
+const LEGACY_CAPTURE_PROPS = {
+  flushIntervalMs: 'flushIntervalMs',
+  flushBatchSize: 'batchSize',
+  sessionTimeoutMs: 'sessionTimeoutMs',
+} as const;
+const warnedLegacyProps = new Set<string>();
+
+/**
+ * The capture options the 0.5.1 props given in `props` map to (an option given in `capture`
+ * wins); warns once per prop.
+ */
+function legacyCaptureOptions(props: FactoredProviderProps): ProviderCaptureOptions {
+  const mapped: Record<string, unknown> = {};
+  for (const [old, now] of Object.entries(LEGACY_CAPTURE_PROPS)) {
+    const value = props[old as keyof typeof LEGACY_CAPTURE_PROPS];
+    if (value === undefined) continue;
+    mapped[now] = value;
+    if (warnedLegacyProps.has(old)) continue;
+    warnedLegacyProps.add(old);
+    console.warn(
+      `factoredui: <Provider ${old}> is the 0.5.1 prop; use capture={{ ${now} }} (deprecated since 0.6; removed in the next minor).`,
+    );
+  }
+  return mapped;
 }
 
 /**
@@ -132,6 +165,7 @@ export function FactoredProvider(props: FactoredProviderProps): JSX.Element {
     if (!captureEnabled) return;
     const { capture: options, adapter: currentAdapter } = latest.current;
     const handle = retainCapture(store, {
+      ...legacyCaptureOptions(latest.current),
       ...(options || {}),
       ...(currentAdapter !== undefined ? { adapter: currentAdapter } : {}),
       platform,

@@ -1,4 +1,4 @@
-import type { Spec, SpecNode } from '@factoredui/core';
+import { FactoredError, type Spec, type SpecNode } from '@factoredui/core';
 import { Component as PathComponent, Element as PathElement } from '@factoredui/react';
 import { type SpecHost, SpecNodes } from '@factoredui/react/spec';
 import { type JSX, useInsertionEffect } from 'react';
@@ -51,6 +51,7 @@ function SpecTree({
  * - sits in its own error boundary: a throwing node renders a fallback, the rest stays up.
  *
  * Unknown node types are reported once and skipped. Returns a React element; call it in JSX.
+ * The 0.5.1 context (`{ components, actions, data }`) throws `legacy_call` naming this form.
  *
  * @example
  * ```tsx
@@ -58,6 +59,12 @@ function SpecTree({
  * ```
  */
 export function renderSpec(node: SpecNode, context: RenderContext = {}): JSX.Element {
+  // The 0.5.1 context ({ components, actions, data }) would render nothing: say so instead.
+  if ('components' in context || 'data' in context)
+    throw new FactoredError(
+      'legacy_call',
+      'renderSpec(node, { components, actions, data }) is the FactoredUI 0.5.1 form; use renderSpec(node, { registry, actions, scope }) (registry: createComponentRegistry(), whose components take { node, props, children, emit }; scope: your data; 0.5 specs: convertSpecFrom05). MIGRATING.md lists every change.',
+    );
   return <SpecTree node={node} context={context} />;
 }
 

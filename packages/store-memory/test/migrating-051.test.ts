@@ -220,15 +220,17 @@ describe('FactoredUI 0.5.1 usage patterns (MIGRATING.md, checked)', () => {
     );
   });
 
-  it('10. createSessionManager(store, adapter, platform): no legacy_call (bundle budget), but never silent', async () => {
-    // The positional call returns a manager without the 0.5.1 ensureSession, so 0.5.1 code
-    // fails at its first call; the options form works.
-    const manager = (createSessionManager as unknown as (...a: unknown[]) => unknown)(
-      service,
-      {},
-      'web',
+  it('10. createSessionManager(store, adapter, platform, timeoutMs) -> legacy_call', async () => {
+    await expectLegacyCall(
+      () =>
+        (createSessionManager as unknown as (...a: unknown[]) => unknown)(
+          service,
+          {},
+          'web',
+          1_800_000,
+        ),
+      'createSessionManager({ storage, inactivityTimeoutMs, metadata })',
     );
-    expect((manager as { ensureSession?: unknown }).ensureSession).toBeUndefined();
     expect(createSessionManager({ storage: createMemoryKVStorage() }).getSessionId()).toMatch(/-/);
   });
 
@@ -340,6 +342,33 @@ describe('FactoredUI 0.5.1 usage patterns (MIGRATING.md, checked)', () => {
     expect((result as unknown as { length: number }).length).toBe(result.errors.length);
     expect((result as unknown as { length: number }).length).toBeGreaterThan(0);
     expect(Object.keys(result)).not.toContain('length');
+  });
+});
+
+describe('0.5.1 left-overs: the offline queue, React, renderSpec, sessions (issue #21)', () => {
+  it('22. the 0.5.1 offline queue (factoredui:offline_queue) is drained at the first initCapture', async () => {
+    const storage = createMemoryKVStorage();
+    const session = '5f0c6e1a-2b3c-4d5e-8f90-a1b2c3d4e5f6';
+    const row = { user_id: USER, session_id: session, component_path: 'Checkout/Pay' };
+    await storage.setItem(
+      'factoredui:offline_queue',
+      JSON.stringify([
+        { ...row, event_type: 'click', payload: { x: 1, y: 2, target_tag: 'button' } },
+        { ...row, event_type: 'input', payload: { target_tag: 'input', value: 'typed' } },
+        { ...row, event_type: 'not-a-type', payload: {} },
+      ]),
+    );
+    const capture = initCapture({ store: user, adapter: null, storage });
+    await capture.ready;
+    expect(await storage.getItem('factoredui:offline_queue')).toBeNull();
+    expect(capture.getStats()).toMatchObject({ adopted: 2, rejected: 1 });
+    await capture.flushEvents();
+    await capture.stopCapture();
+    const events = await service.listEvents({ userId: USER });
+    expect(events.map((e) => [e.type, e.path, e.sessionId, e.payload]).sort()).toEqual([
+      ['click', 'Checkout/Pay', session, { x: 1, y: 2, target_tag: 'button' }],
+      ['input', 'Checkout/Pay', session, {}],
+    ]);
   });
 });
 

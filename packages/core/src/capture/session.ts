@@ -1,4 +1,4 @@
-import { assertInput } from '../errors.js';
+import { assertInput, FactoredError } from '../errors.js';
 import { createRandomId, isUuid } from '../util/ids.js';
 import type { KVStorage } from '../util/kv.js';
 import { parseJson, readStored, writeStored } from './storage.js';
@@ -95,6 +95,12 @@ function isPersistedSession(value: unknown): value is PersistedSession {
  * ```
  */
 export function createSessionManager(options: SessionManagerOptions = {}): SessionManager {
+  // 0.5.1: createSessionManager(store, adapter, platform, timeoutMs).
+  if (typeof (options as { insertEvents?: unknown }).insertEvents === 'function')
+    throw new FactoredError(
+      'legacy_call',
+      'createSessionManager(store, …) is 0.5.1: use createSessionManager({ storage, inactivityTimeoutMs, metadata }) or initCapture',
+    );
   const {
     storage,
     storageKey = DEFAULT_SESSION_STORAGE_KEY,

@@ -35,6 +35,8 @@ export interface TransportOptions {
 export interface Transport {
   /** Writes `events` once; rejects with the store's error or a timeout. */
   write(events: readonly QueuedEvent[], keepalive: boolean): Promise<void>;
+  /** The user of the events (the option, else the store's identity, looked up once). */
+  user(): Promise<string>;
 }
 
 /** Creates a {@link Transport}. */
@@ -108,6 +110,7 @@ export function createTransport(options: TransportOptions): Transport {
   };
 
   return {
+    user: resolveUserId,
     async write(events, keepalive) {
       const user = await resolveUserId();
       const rows = events.map((event) => ({ ...event, userId: user }));

@@ -151,7 +151,10 @@ export interface EventWriterOptions {
  * retried with exponential backoff and jitter, and persisted so a reload drains them.
  */
 export interface EventWriter {
-  /** Settles once this writer owns its persisted queue and has adopted those left behind. */
+  /**
+   * Settles once this writer owns its persisted queue and has adopted those left behind,
+   * including the offline queue of a FactoredUI 0.5.1 client (`factoredui:offline_queue`).
+   */
   readonly ready: Promise<void>;
   /**
    * Registers a session; it is recorded in the store (`startSession`, idempotent) before the
@@ -186,6 +189,8 @@ export interface EventWriter {
 
 /** Default prefix of the persisted queues (and key of the 0.x single queue). */
 export const DEFAULT_QUEUE_STORAGE_KEY = 'factoredui:capture-queue';
+/** Where a FactoredUI 0.5.1 client kept its unsent events; drained at start. */
+const LEGACY_QUEUE_KEY = 'factoredui:offline_queue';
 /** Default and largest {@link EventWriterOptions.persistDelayMs}. */
 export const DEFAULT_PERSIST_DELAY_MS = 100;
 
@@ -525,7 +530,27 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
     return event;
   };
 
-  const ready = keeper.ready;
+  /**
+   * The 0.5.1 offline queue: converted (ids derived from it), made durable in this tab's
+   * queue, and only then removed, so a crash in between drains it again with the same ids.
+   */
+  const drainLegacyQueue = async () => {
+    const raw = await storage?.getItem(LEGACY_QUEUE_KEY);
+    if (!raw) return;
+    // A chunk of its own, loaded only when a 0.5.1 queue exists (docs/bundle-size.md).
+    const { convertLegacyQueue } = await import('../legacy/offline-queue.js');
+    const found = convertLegacyQueue(raw, await transport.user(), now(), sessions);
+    adopted += queue.restore(found.events).length;
+    // Counted like the events the store refuses: they can never be stored.
+    rejected += found.invalid;
+    await keeper.commitNow();
+    if (keeper.unpersisted === 0) await storage?.removeItem(LEGACY_QUEUE_KEY);
+    if (queue.length > 0) scheduleFlush(now());
+  };
+
+  const ready = keeper.ready.then(() =>
+    drainLegacyQueue().catch((error: unknown) => onError(error, { phase: 'load', events: 0 })),
+  );
 
   return {
     ready,
