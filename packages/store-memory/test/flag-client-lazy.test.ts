@@ -28,9 +28,11 @@ async function setup() {
   return { service, experiment };
 }
 
+type AssignmentWrite = Parameters<FactoredStore['recordAssignment']>[0];
+
 /** A store whose assignment writes wait until the test releases them, one by one. */
 function heldWrites(store: FactoredStore) {
-  const held: { assignment: Assignment; release: () => void }[] = [];
+  const held: { assignment: AssignmentWrite; release: () => void }[] = [];
   let exposures = 0;
   const wrapped: FactoredStore = {
     ...store,
