@@ -7,7 +7,7 @@ import {
   startExperiment,
 } from '@factoredui/core';
 import { createMemoryDatabase, createMemoryStore } from '@factoredui/store-memory';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const ALICE = '00000000-0000-4000-8000-00000000a11c';
 const BOB = '00000000-0000-4000-8000-000000000b0b';
@@ -51,6 +51,65 @@ function heldWrites(store: FactoredStore) {
   };
   return { store: wrapped, held, exposures: () => exposures };
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+/** A fresh bootstrap of `userId` with no assignment yet. */
+function bootstrapOf(
+  experiment: Awaited<ReturnType<typeof setup>>['experiment'],
+  userId: string,
+  savedAt: string,
+): SerializedFlagState {
+  return { v: 1, userId, savedAt, experiments: [experiment], assignments: [], factors: [] };
+}
+
+describe('flag client: lazy timer', () => {
+  it('a bootstrapped client created, evaluated and destroyed within one task makes no timer', async () => {
+    const { service, experiment } = await setup();
+    const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
+    const client = createFlagClient({
+      store: { ...service, subscribe: undefined },
+      userId: ALICE,
+      bootstrap: bootstrapOf(experiment, ALICE, new Date().toISOString()),
+    });
+    expect(client.evaluate('pay-button-copy').inExperiment).toBe(true);
+    client.destroy();
+    await Promise.resolve();
+    expect(setTimeoutSpy).not.toHaveBeenCalled();
+  });
+
+  it('a bootstrapped client that outlives its task still re-reads when the bootstrap turns ttlMs old', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const { service, experiment } = await setup();
+    let reads = 0;
+    const store: FactoredStore = {
+      ...service,
+      subscribe: undefined,
+      listExperiments: (query) => {
+        reads += 1;
+        return service.listExperiments(query);
+      },
+    };
+    const savedAt = new Date(Date.now() - 10_000).toISOString();
+    const client = createFlagClient({
+      store,
+      userId: ALICE,
+      bootstrap: bootstrapOf(experiment, ALICE, savedAt),
+      ttlMs: 30_000,
+    });
+    await Promise.resolve();
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(19_000);
+    expect(reads).toBe(0);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(reads).toBe(1);
+    client.destroy();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
 
 describe('flag client: lazy bookkeeping', () => {
   it("a previous user's assignment write landing after setUser does not release the new user's exposure early", async () => {

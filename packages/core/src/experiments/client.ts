@@ -617,7 +617,13 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
     if (!sameUser || !Number.isFinite(age) || !(age < ttlMs) || requestedUser === undefined) {
       // Re-read soon: the bootstrap is old, or the store's identity must confirm the user.
       void refresh().catch(() => {});
-    } else scheduleTimer(ttlMs - age);
+    } else {
+      // The TTL timer is armed once the creating task is over: a client created, evaluated and
+      // destroyed within one task (a server's per-request client) never makes one.
+      queueMicrotask(() => {
+        if (!timer && !loading) scheduleTimer(savedAt + ttlMs - now());
+      });
+    }
   } else {
     void refresh().catch(() => {});
   }
