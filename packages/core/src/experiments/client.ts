@@ -311,8 +311,8 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
 
   // Everything below `snapshot` is made on first use (issue #18): a server that creates a client
   // per request and evaluates one flag pays for that flag, not for a long-lived client's
-  // bookkeeping — no session id, listener set, memo, write queue, ready promise or realtime
-  // subscription until something needs one.
+  // bookkeeping — no session id, listener set, memo, write queue or ready promise until
+  // something needs one (realtime subscriptions, when the store has them, open at once).
   let requestedUser = options.userId;
   let state: LoadedState | null = null;
   let snapshot: FlagClientSnapshot = {
