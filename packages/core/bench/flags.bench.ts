@@ -3,20 +3,29 @@
  * miss: status, platform, exclusion, targeting, coverage and variant buckets) against the
  * GrowthBook JS SDK's `GrowthBookClient.runInlineExperiment` on an equivalent 2-variant 50/50
  * experiment, over the same 1,000,000 distinct user ids, in the same process, alternating
- * rounds. Also the flag client's cached evaluation (one user, repeated renders) and the heap
- * each evaluator retains after a million users.
+ * rounds. Also the flag client's cached evaluation (one user, repeated renders), the heap each
+ * evaluator retains after a million users, and the server pattern: per request, a new
+ * GrowthBook vs `evaluateFlags`, a static client and a live flag client (created from the
+ * request's state, one flag evaluated, destroyed), with the heap each live one holds.
  */
+
+// The built package (what an app runs), as GrowthBook is: run from the sources, tsx's
+// keep-names helper would wrap every closure a flag client creates and bill that to us.
+import {
+  type Assignment,
+  createFlagClient,
+  createStaticFlagClient,
+  decideFlag,
+  type Experiment,
+  evaluateFlags,
+  type FactoredStore,
+} from '@factoredui/core';
 import {
   GrowthBook,
   GrowthBookClient,
   type Experiment as GrowthBookExperiment,
 } from '@growthbook/growthbook';
 import type { BenchRecord, BenchSuite } from '../../../scripts/bench-types.js';
-import { createFlagClient } from '../src/experiments/client.js';
-import { decideFlag } from '../src/experiments/decide.js';
-import { createStaticFlagClient, evaluateFlags } from '../src/experiments/flag-state.js';
-import type { Experiment } from '../src/experiments/types.js';
-import type { FactoredStore } from '../src/store/contract.js';
 
 const USERS = 1_000_000;
 const ROUNDS = 5;
@@ -132,37 +141,71 @@ const gbFeatures = {
 /** The store a server keeps for every request (the static client never calls it). */
 let requestStore: FactoredStore;
 
-/** The server pattern: per request, one user's state and one flag. Returns requests/s. */
-function perRequestRound(kind: 'growthbook' | 'static client' | 'evaluateFlags'): number {
+const PER_REQUEST_KINDS = ['growthbook', 'live client', 'static client', 'evaluateFlags'] as const;
+type PerRequestKind = (typeof PER_REQUEST_KINDS)[number];
+
+/** A server's task boundary: what a request handler's I/O gives the event loop. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** One request: one user's state and one flag. `keep` retains what the request created. */
+function serveRequest(kind: PerRequestKind, i: number, savedAt: string, keep?: unknown[]): boolean {
+  const userId = userIds[i] as string;
+  if (kind === 'growthbook') {
+    const gb = new GrowthBook({ attributes: { id: userId }, features: gbFeatures });
+    const treated = gb.getFeatureValue('checkout-button', 'Continue') === 'Pay now';
+    if (keep) keep.push(gb);
+    else gb.destroy();
+    return treated;
+  }
+  const state = { v: 1 as const, userId, savedAt, experiments, assignments: [], factors: [] };
+  if (kind === 'evaluateFlags')
+    return (
+      evaluateFlags(state, { flags: ['checkout-button'] })['checkout-button']?.variantKey ===
+      'treatment'
+    );
+  if (kind === 'static client')
+    return (
+      createStaticFlagClient({ store: requestStore, bootstrap: state }).evaluate('checkout-button')
+        .variantKey === 'treatment'
+    );
+  // The live client records the new user's assignment in the background.
+  const client = createFlagClient({ store: requestStore, userId, bootstrap: state });
+  const treated = client.evaluate('checkout-button').variantKey === 'treatment';
+  if (keep) keep.push(client);
+  else client.destroy();
+  return treated;
+}
+
+/**
+ * The server pattern: per request, one user's state and one flag; every 100 requests the event
+ * loop turns (as it does between a server's requests), so background writes settle. Returns
+ * requests/s.
+ */
+async function perRequestRound(kind: PerRequestKind): Promise<number> {
   let treated = 0;
+  const savedAt = new Date().toISOString();
   const start = performance.now();
   for (let i = 0; i < REQUESTS; i++) {
-    const userId = userIds[i] as string;
-    if (kind === 'growthbook') {
-      const gb = new GrowthBook({ attributes: { id: userId }, features: gbFeatures });
-      if (gb.getFeatureValue('checkout-button', 'Continue') === 'Pay now') treated++;
-      gb.destroy();
-      continue;
-    }
-    const state = {
-      v: 1 as const,
-      userId,
-      savedAt: '2026-01-01T00:00:00.000Z',
-      experiments,
-      assignments: [],
-      factors: [],
-    };
-    const evaluation =
-      kind === 'evaluateFlags'
-        ? evaluateFlags(state, { flags: ['checkout-button'] })['checkout-button']
-        : createStaticFlagClient({ store: requestStore, bootstrap: state }).evaluate(
-            'checkout-button',
-          );
-    if (evaluation?.variantKey === 'treatment') treated++;
+    if (serveRequest(kind, i, savedAt)) treated++;
+    if (i % 100 === 99) await yieldToEventLoop();
   }
   const ms = performance.now() - start;
   if (treated < REQUESTS * 0.45 || treated > REQUESTS * 0.55) throw new Error('split drifted');
   return (REQUESTS / ms) * 1000;
+}
+
+/** Heap per request object alive at once (100,000 kept), in bytes. */
+async function heapPerRequest(kind: 'growthbook' | 'live client'): Promise<number> {
+  const n = 100_000;
+  const keep: unknown[] = [];
+  const savedAt = new Date().toISOString();
+  await yieldToEventLoop();
+  const before = heapMb();
+  for (let i = 0; i < n; i++) serveRequest(kind, i, savedAt, keep);
+  await yieldToEventLoop();
+  const bytes = ((heapMb() - before) * 1024 * 1024) / n;
+  for (const object of keep) (object as { destroy(): void }).destroy();
+  return Math.max(0, bytes);
 }
 
 function growthbookRound(gb: GrowthBookClient): { opsPerSec: number; treated: number } {
@@ -193,6 +236,19 @@ function benchStore(): FactoredStore {
   });
 }
 
+/** A plain store for per-request live clients: they write each new user's assignment. */
+function requestStoreOf(): FactoredStore {
+  const methods = {
+    getIdentity: async () => ({ role: 'service' as const, userId: null }),
+    listExperiments: async () => experiments,
+    listAssignments: async () => [],
+    getFactors: async () => [],
+    recordAssignment: async (assignment: Assignment) => assignment,
+    recordExposure: async () => ({ recorded: true }),
+  };
+  return methods as unknown as FactoredStore;
+}
+
 const suite: BenchSuite = {
   title: 'Flag evaluation',
   ratios: [
@@ -209,6 +265,11 @@ const suite: BenchSuite = {
     {
       label: 'evaluateFlags vs a new GrowthBook per request (requests/s)',
       numerator: 'FactoredUI: evaluateFlags per request, one flag',
+      denominator: 'GrowthBook: new GrowthBook per request, one flag',
+    },
+    {
+      label: 'live flag client vs a new GrowthBook per request (requests/s; goal >= 1)',
+      numerator: 'FactoredUI: createFlagClient per request, one flag',
       denominator: 'GrowthBook: new GrowthBook per request, one flag',
     },
     {
@@ -241,13 +302,14 @@ const suite: BenchSuite = {
     }
 
     // The server pattern, alternating: a new GrowthBook vs our per-request evaluation.
-    requestStore = benchStore();
-    const kinds = ['growthbook', 'static client', 'evaluateFlags'] as const;
-    for (const kind of kinds) perRequestRound(kind);
-    const perRequest = new Map<string, number[]>(kinds.map((kind) => [kind, []]));
+    requestStore = requestStoreOf();
+    for (const kind of PER_REQUEST_KINDS) await perRequestRound(kind);
+    const perRequest = new Map<string, number[]>(PER_REQUEST_KINDS.map((kind) => [kind, []]));
     for (let round = 0; round < ROUNDS; round++)
-      for (const kind of kinds) perRequest.get(kind)?.push(perRequestRound(kind));
-    const requestNotes = `median of ${ROUNDS} rounds of ${REQUESTS.toLocaleString('en-US')} requests (distinct users), one flag each, rounds alternating`;
+      for (const kind of PER_REQUEST_KINDS) perRequest.get(kind)?.push(await perRequestRound(kind));
+    const requestNotes = `median of ${ROUNDS} rounds of ${REQUESTS.toLocaleString('en-US')} requests (distinct users), one flag each, the event loop turning every 100, rounds alternating`;
+    const liveClientBytes = await heapPerRequest('live client');
+    const growthbookBytes = await heapPerRequest('growthbook');
 
     // Heap retained after a million distinct users: FactoredUI keeps no per-user state.
     const baseline = heapMb();
@@ -296,6 +358,27 @@ const suite: BenchSuite = {
         unit: 'requests/s',
         better: 'higher',
         notes: `new GrowthBook({ attributes, features }) + getFeatureValue + destroy; ${requestNotes}`,
+      },
+      {
+        name: 'FactoredUI: createFlagClient per request, one flag',
+        value: median(perRequest.get('live client') ?? []),
+        unit: 'requests/s',
+        better: 'higher',
+        notes: `createFlagClient({ store, userId, bootstrap }) + evaluate + destroy, the new user's assignment written in the background; ${requestNotes}`,
+      },
+      {
+        name: 'FactoredUI: heap per live flag client (bootstrapped, one flag evaluated)',
+        value: liveClientBytes,
+        unit: 'B',
+        better: 'lower',
+        notes: '100,000 clients alive at once, heap delta after gc() / 100,000',
+      },
+      {
+        name: 'GrowthBook: heap per GrowthBook instance (one flag evaluated)',
+        value: growthbookBytes,
+        unit: 'B',
+        better: 'lower',
+        notes: '100,000 instances alive at once, heap delta after gc() / 100,000',
       },
       {
         name: 'FactoredUI: createStaticFlagClient per request, one flag',

@@ -119,19 +119,22 @@ export interface FlagClient {
 /** @internal */
 export interface LoadedState {
   userId: string;
-  experiments: Map<string, Experiment>;
-  runningByPath: Map<string, Experiment[]>;
+  /** Read-only (may be shared between states). */
+  experiments: ReadonlyMap<string, Experiment>;
+  /** Read-only (may be shared between states). */
+  runningByPath: ReadonlyMap<string, readonly Experiment[]>;
   assignments: Map<string, Assignment>;
-  factorsByPath: Map<string, FactorValue[]>;
+  /** Read-only. */
+  factorsByPath: ReadonlyMap<string, readonly FactorValue[]>;
 }
 
-/** @internal */
-export function buildState(
-  userId: string,
-  experiments: readonly Experiment[],
-  assignments: readonly Assignment[],
-  factors: readonly FactorValue[],
-): LoadedState {
+/** Definitions indexed by name, and the running ones by path; never mutated once built. */
+interface IndexedDefinitions {
+  byName: Map<string, Experiment>;
+  runningByPath: Map<string, Experiment[]>;
+}
+
+function indexDefinitions(experiments: readonly Experiment[]): IndexedDefinitions {
   const byName = new Map<string, Experiment>();
   const runningByPath = new Map<string, Experiment[]>();
   for (const experiment of experiments) {
@@ -142,18 +145,50 @@ export function buildState(
       else runningByPath.set(experiment.path, [experiment]);
     }
   }
+  return { byName, runningByPath };
+}
+
+/** Bootstrapped definitions, indexed once per `experiments` array (clients share them). */
+const bootstrapDefinitions = new WeakMap<readonly Experiment[], IndexedDefinitions>();
+
+const NO_FACTORS: ReadonlyMap<string, FactorValue[]> = new Map();
+const NOTHING_REFUSED: ReadonlySet<string> = new Set();
+
+/**
+ * @internal `shareDefinitions`: index `experiments` once per array and share the index between
+ * states (the definitions maps of a state are read-only; only `assignments` is ever written).
+ */
+export function buildState(
+  userId: string,
+  experiments: readonly Experiment[],
+  assignments: readonly Assignment[],
+  factors: readonly FactorValue[],
+  shareDefinitions = false,
+): LoadedState {
+  let definitions = shareDefinitions ? bootstrapDefinitions.get(experiments) : undefined;
+  if (!definitions) {
+    definitions = indexDefinitions(experiments);
+    if (shareDefinitions) bootstrapDefinitions.set(experiments, definitions);
+  }
   const ownAssignments = new Map<string, Assignment>();
   for (const assignment of assignments) {
     if (assignment.userId === userId) ownAssignments.set(assignment.experimentId, assignment);
   }
-  const factorsByPath = new Map<string, FactorValue[]>();
+  let factorsByPath: Map<string, FactorValue[]> | null = null;
   for (const value of factors) {
     if (value.userId !== userId) continue;
+    factorsByPath ??= new Map();
     const list = factorsByPath.get(value.path);
     if (list) list.push(value);
     else factorsByPath.set(value.path, [value]);
   }
-  return { userId, experiments: byName, runningByPath, assignments: ownAssignments, factorsByPath };
+  return {
+    userId,
+    experiments: definitions.byName,
+    runningByPath: definitions.runningByPath,
+    assignments: ownAssignments,
+    factorsByPath: factorsByPath ?? NO_FACTORS,
+  };
 }
 
 /** @internal What a flag client reads for one user: the store calls of a load, nothing else. */
@@ -273,12 +308,11 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
   const { store } = options;
   const now = options.now ?? Date.now;
   const ttlMs = options.ttlMs ?? DEFAULT_FLAG_TTL_MS;
-  const defaultSession = createRandomId();
-  const sessionOf =
-    typeof options.sessionId === 'function'
-      ? options.sessionId
-      : () => (options.sessionId as string | undefined) ?? defaultSession;
 
+  // Everything below `snapshot` is made on first use (issue #18): a server that creates a client
+  // per request and evaluates one flag pays for that flag, not for a long-lived client's
+  // bookkeeping — no session id, listener set, memo, write queue or ready promise until
+  // something needs one (realtime subscriptions, when the store has them, open at once).
   let requestedUser = options.userId;
   let state: LoadedState | null = null;
   let snapshot: FlagClientSnapshot = {
@@ -288,53 +322,64 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
     version: 0,
     loadedAt: null,
   };
-  const listeners = new Set<() => void>();
-  const memo = new Map<string, FlagEvaluation>();
+  /** The default exposure session: one random id per client, drawn when first needed. */
+  let defaultSession: string | null = null;
+  let listeners: Set<() => void> | null = null;
+  let memo: Map<string, FlagEvaluation> | null = null;
   /** Assignment writes in flight, by experiment id. */
-  const pending = new Map<string, Promise<Assignment | null>>();
+  let pending: Map<string, Promise<Assignment | null>> | null = null;
   /** Local assignments whose write failed for a transient reason; retried on refresh. */
-  const unsynced = new Set<string>();
+  let unsynced: Set<string> | null = null;
   /** Experiments the store refused to assign (exclusion raced elsewhere, or not running). */
-  const refused = new Set<string>();
+  let refused: Set<string> | null = null;
   /** Exposure keys (`experimentId`) already recorded in `exposureSession`. */
-  const exposed = new Set<string>();
+  let exposed: Set<string> | null = null;
   let exposureSession: string | null = null;
   let destroyed = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let loading: Promise<void> | null = null;
   let reloadRequested = false;
   let generation = 0;
+  let unsubscribers: (() => void)[] | null = null;
 
-  let readyResolve: () => void = () => {};
-  let readyReject: (error: FactoredError) => void = () => {};
-  let readyPromise: Promise<void> = Promise.resolve();
-  let readyState: 'pending' | 'resolved' | 'rejected' = 'pending';
+  // ready(): the promise is made when someone asks for it; until then only its outcome is kept
+  // (`undefined` while pending, `null` once resolved, the error once rejected).
+  let readyOutcome: FactoredError | null | undefined;
+  let readyPromise: Promise<void> | null = null;
+  /** Settles the pending promise handed out by ready(), if one was. */
+  let settlePending: ((error?: FactoredError) => void) | null = null;
   const resetReady = () => {
-    readyState = 'pending';
-    readyPromise = new Promise<void>((resolve, reject) => {
-      readyResolve = resolve;
-      readyReject = reject;
-    });
-    // A rejected ready() nobody awaits must not become an unhandled rejection.
-    readyPromise.catch(() => {});
+    readyOutcome = undefined;
+    // A promise handed out earlier stays pending (as before a user switch), a new one is made.
+    readyPromise = settlePending = null;
   };
   /** Settles ready(); after a failed first load, a later success (or failure) replaces it. */
   const settleReady = (error?: FactoredError) => {
-    if (readyState === 'pending') {
-      if (error) readyReject(error);
-      else readyResolve();
-    } else {
-      readyPromise = error ? Promise.reject(error) : Promise.resolve();
+    if (settlePending) settlePending(error);
+    else readyPromise = null;
+    settlePending = null;
+    readyOutcome = error ?? null;
+  };
+  const ready = (): Promise<void> => {
+    if (!readyPromise) {
+      readyPromise =
+        readyOutcome === undefined
+          ? new Promise<void>((resolve, reject) => {
+              settlePending = (error) => (error ? reject(error) : resolve());
+            })
+          : readyOutcome
+            ? Promise.reject(readyOutcome)
+            : Promise.resolve();
+      // A rejected ready() nobody awaits must not become an unhandled rejection.
       readyPromise.catch(() => {});
     }
-    readyState = error ? 'rejected' : 'resolved';
+    return readyPromise;
   };
-  resetReady();
 
   const update = (patch: Partial<FlagClientSnapshot>) => {
-    memo.clear();
+    memo = null;
     snapshot = { ...snapshot, ...patch, version: snapshot.version + 1 };
-    for (const listener of [...listeners]) listener();
+    if (listeners) for (const listener of [...listeners]) listener();
   };
 
   const scheduleTimer = (delay: number) => {
@@ -372,18 +417,20 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
     const next = buildState(userId, experiments, assignments, factors);
     // Keep local assignments whose write has not landed yet.
     if (state && state.userId === userId) {
-      for (const experimentId of [...pending.keys(), ...unsynced]) {
+      for (const experimentId of [...(pending?.keys() ?? []), ...(unsynced ?? [])]) {
         const local = state.assignments.get(experimentId);
         if (local && !next.assignments.has(experimentId)) next.assignments.set(experimentId, local);
       }
     }
     state = next;
-    refused.clear();
+    refused = null;
     update({ status: 'ready', userId, error: null, loadedAt: now() });
     settleReady();
-    for (const experimentId of [...unsynced]) {
-      const local = state.assignments.get(experimentId);
-      if (local) writeAssignment(local);
+    if (unsynced) {
+      for (const experimentId of [...unsynced]) {
+        const local = state.assignments.get(experimentId);
+        if (local) writeAssignment(local);
+      }
     }
     scheduleTimer(ttlMs);
   };
@@ -423,10 +470,10 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
 
   const writeAssignment = (local: Assignment) => {
     const experimentId = local.experimentId;
-    unsynced.delete(experimentId);
+    unsynced?.delete(experimentId);
     const write = store.recordAssignment(local).then(
       (stored) => {
-        pending.delete(experimentId);
+        if (pending?.get(experimentId) === write) pending.delete(experimentId);
         if (!state || state.userId !== local.userId) return stored;
         if (stored.variantKey !== local.variantKey || stored.assignedAt !== local.assignedAt) {
           const changed = stored.variantKey !== local.variantKey;
@@ -436,29 +483,32 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
         return stored;
       },
       (error: unknown) => {
-        pending.delete(experimentId);
+        if (pending?.get(experimentId) === write) pending.delete(experimentId);
         if (!state || state.userId !== local.userId) return null;
         if (isFactoredError(error, 'conflict') || isFactoredError(error, 'not_found')) {
           // Another experiment on this path won the race, or the experiment stopped: drop the
           // local assignment and learn the truth from the store.
           state.assignments.delete(experimentId);
+          refused ??= new Set();
           refused.add(experimentId);
           update({});
           void refresh().catch(() => {});
         } else {
+          unsynced ??= new Set();
           unsynced.add(experimentId);
           update({ error: toFactoredError(error) });
         }
         return null;
       },
     );
+    pending ??= new Map();
     pending.set(experimentId, write);
   };
 
   const evaluate = (flag: string, context?: FlagContext): FlagEvaluation => {
     const useMemo = context === undefined;
     if (useMemo) {
-      const cached = memo.get(flag);
+      const cached = memo?.get(flag);
       if (cached) return cached;
     }
     let result: FlagEvaluation;
@@ -467,7 +517,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
       result = evaluateIn(
         state,
         flag,
-        refused,
+        refused ?? NOTHING_REFUSED,
         context?.platform ?? options.platform,
         context?.metadata ?? options.metadata,
       );
@@ -478,7 +528,10 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
         writeAssignment(local);
       }
     }
-    if (useMemo) memo.set(flag, result);
+    if (useMemo) {
+      memo ??= new Map();
+      memo.set(flag, result);
+    }
     return result;
   };
 
@@ -490,25 +543,33 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
     if (!state || !evaluation.inExperiment || evaluation.experimentId === null)
       return { recorded: false };
     const experimentId = evaluation.experimentId;
-    const sessionId = sessionOf();
-    if (sessionId !== exposureSession) {
+    const session = options.sessionId;
+    let sessionId: string;
+    if (typeof session === 'function') sessionId = session();
+    else if (session !== undefined) sessionId = session;
+    else {
+      defaultSession ??= createRandomId();
+      sessionId = defaultSession;
+    }
+    if (sessionId !== exposureSession || !exposed) {
       // A new session: forget the previous one's keys, so this set never outgrows the number
       // of experiments.
-      exposed.clear();
+      exposed = new Set();
       exposureSession = sessionId;
     }
     if (exposed.has(experimentId)) return { recorded: false };
-    exposed.add(experimentId);
+    const seen = exposed;
+    seen.add(experimentId);
     const userId = state.userId;
     try {
-      const write = pending.get(experimentId);
+      const write = pending?.get(experimentId);
       if (write && (await write) === null) {
-        exposed.delete(experimentId);
+        seen.delete(experimentId);
         return { recorded: false };
       }
       const assignment = state?.assignments.get(experimentId);
       if (!assignment || state?.userId !== userId) {
-        exposed.delete(experimentId);
+        seen.delete(experimentId);
         return { recorded: false };
       }
       return await store.recordExposure({
@@ -519,14 +580,13 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
         exposedAt: new Date(now()).toISOString(),
       });
     } catch (error) {
-      exposed.delete(experimentId);
+      seen.delete(experimentId);
       throw error;
     }
   };
 
-  const unsubscribers: (() => void)[] = [];
   if (store.subscribe) {
-    unsubscribers.push(
+    unsubscribers = [
       store.subscribe('experiments', () => {
         void refresh().catch(() => {});
       }),
@@ -535,7 +595,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
           void refresh().catch(() => {});
         }
       }),
-    );
+    ];
   }
 
   if (options.bootstrap !== undefined) {
@@ -548,6 +608,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
       boot.experiments,
       sameUser ? boot.assignments : [],
       sameUser ? boot.factors : [],
+      true,
     );
     const savedAt = Date.parse(boot.savedAt);
     snapshot = { status: 'ready', userId, error: null, version: 1, loadedAt: savedAt };
@@ -556,19 +617,27 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
     if (!sameUser || !Number.isFinite(age) || !(age < ttlMs) || requestedUser === undefined) {
       // Re-read soon: the bootstrap is old, or the store's identity must confirm the user.
       void refresh().catch(() => {});
-    } else scheduleTimer(ttlMs - age);
+    } else {
+      // The TTL timer is armed once the creating task is over: a client created, evaluated and
+      // destroyed within one task (a server's per-request client) never makes one.
+      queueMicrotask(() => {
+        if (!timer && !loading) scheduleTimer(savedAt + ttlMs - now());
+      });
+    }
   } else {
     void refresh().catch(() => {});
   }
 
-  const client: FlagClient = {
+  return {
     store,
-    ready: () => readyPromise,
+    ready,
     getSnapshot: () => snapshot,
     subscribe(listener) {
-      listeners.add(listener);
+      listeners ??= new Set();
+      const set = listeners;
+      set.add(listener);
       return () => {
-        listeners.delete(listener);
+        set.delete(listener);
       };
     },
     evaluate,
@@ -579,10 +648,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
       requestedUser = userId;
       generation += 1;
       state = null;
-      pending.clear();
-      unsynced.clear();
-      refused.clear();
-      exposed.clear();
+      pending = unsynced = refused = exposed = null;
       resetReady();
       update({ status: 'loading', userId, error: null, loadedAt: null });
       loading = null;
@@ -608,11 +674,10 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
       destroyed = true;
       if (timer) clearTimeout(timer);
       timer = null;
-      for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
-      listeners.clear();
+      if (unsubscribers) for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
+      listeners?.clear();
     },
   };
-  return client;
 }
 
 /**
