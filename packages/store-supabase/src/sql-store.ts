@@ -233,7 +233,11 @@ export function createSqlStore(gateway: SqlGateway): FactoredStore {
       const definition = validateExperimentDefinition({ ...base, ...update.changes });
       return call<Experiment>('updateExperiment', 'update_experiment', {
         experiment_id: id,
-        patch: { expectedStatus: update.expectedStatus, changes: definition },
+        // `layer: null` explicitly: JSON drops an absent layer, and SQL keeps absent fields.
+        patch: {
+          expectedStatus: update.expectedStatus,
+          changes: { ...definition, layer: definition.layer ?? null },
+        },
       });
     },
     async getExperiment(idOrName) {

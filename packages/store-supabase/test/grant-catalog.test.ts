@@ -32,6 +32,8 @@ import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
 // metric_statistics are SECURITY INVOKER and call require_service first, so a client calling
 // them gets `unauthorized` (the conformance suite proves it on every store); set_metric_plan
 // likewise; get_metric_plan reads metric_plans as the caller (select for authenticated only).
+// Reviewed for layers (20261202000100, issue #19): in_layer and the trigger function
+// check_experiment_layer are service_role only (none appears below).
 // Reviewed additions of the fast refresh (#18): factor_values_sql is a pure function returning
 // the factor query text (compute_factors, callable by clients as before, runs it).
 const CLIENT_FUNCTIONS = [

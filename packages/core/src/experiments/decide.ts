@@ -1,6 +1,6 @@
 import type { Platform } from '../capture/types.js';
 import { chooseVariant, isCovered } from './bucketing.js';
-import { assignBucket, coverageBucket } from './hash.js';
+import { assignBucket, coverageBucket, layerBucket } from './hash.js';
 import {
   compileTargeting,
   matchesCompiledTargeting,
@@ -11,6 +11,7 @@ import type {
   Assignment,
   DeviceMetadata,
   Experiment,
+  ExperimentLayer,
   FlagEvaluation,
   FlagReason,
   NotEnrolledCause,
@@ -77,7 +78,8 @@ export function defaultEvaluation(
  * 1. `concluded`: the winner for everyone (`STATIC`, no assignment, no exposure).
  * 2. `draft` / `stopped`: nothing (`DEFAULT`).
  * 3. `running` with a stored assignment: that variant, whatever targeting says now (sticky).
- * 4. Otherwise, in order: platform list, exclusion, targeting rules, coverage bucket, then
+ * 4. Otherwise, in order: platform list, exclusion, layer slice (the user's layer bucket must
+ *    fall in the experiment's range), targeting rules, coverage bucket, then
  *    the variant bucket picks the variant (`TARGETING_MATCH` when the experiment has rules or a
  *    platform list, else `SPLIT`). The caller records the new assignment.
  *
@@ -100,6 +102,8 @@ export function decideFlag(experiment: Experiment, input: DecisionInput): FlagEv
     if (!matchesPlatform(experiment.platforms, input.platform ?? readPlatform(input.metadata)))
       return notEnrolled(experiment, 'platform');
     if (input.excluded) return notEnrolled(experiment, 'excluded');
+    if (experiment.layer && !inLayer(experiment.layer, input.userId))
+      return notEnrolled(experiment, 'layer');
     if (
       experiment.targeting.length > 0 &&
       !matchesCompiledTargeting(
@@ -126,6 +130,12 @@ export function decideFlag(experiment: Experiment, input: DecisionInput): FlagEv
     reason: targeted ? 'TARGETING_MATCH' : 'SPLIT',
     inExperiment: true,
   };
+}
+
+/** True when the user's layer bucket falls in the slice `[start, end)`. */
+export function inLayer(layer: ExperimentLayer, userId: string): boolean {
+  const bucket = layerBucket(layer.name, userId);
+  return bucket >= layer.start && bucket < layer.end;
 }
 
 function readPlatform(metadata: DeviceMetadata | undefined): Platform | undefined {

@@ -14,7 +14,7 @@ export {
   queryExperimentSummaries,
   queryExperimentSummary,
 } from './dashboard.js';
-export { type DecisionInput, decideFlag, defaultEvaluation } from './decide.js';
+export { type DecisionInput, decideFlag, defaultEvaluation, inLayer } from './decide.js';
 export { evaluateFlag, getSharedFlagClient } from './flag.js';
 export {
   createStaticFlagClient,
@@ -30,9 +30,12 @@ export {
   BUCKET_SEPARATOR,
   COVERAGE_HASH_SEED,
   coverageBucket,
+  LAYER_HASH_SEED,
+  layerBucket,
   murmur3_32,
   VARIANT_HASH_SEED,
 } from './hash.js';
+export { findLayerOverlap, layerOverlapError, layersOverlap } from './layer.js';
 export {
   assertTransition,
   canTransition,

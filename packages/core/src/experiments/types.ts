@@ -67,6 +67,20 @@ export type LegacyTypedRule =
 /** Any rule shape accepted on input; normalized to {@link TargetingRule} when stored. */
 export type TargetingRuleInput = TargetingRule | LegacyFactorRule | LegacyTypedRule;
 
+/**
+ * A slice of a layer: experiments of one layer take disjoint ranges of the layer's 10,000
+ * buckets, so a user (whose layer bucket is fixed by the hash of the layer's name and the user
+ * id) is in at most one of them, whatever their component paths.
+ */
+export interface ExperimentLayer {
+  /** The layer's name; it is also the seed of the layer bucket. No control characters. */
+  name: string;
+  /** First bucket of the range (integer in [0, 10000)). */
+  start: number;
+  /** One past the last bucket (integer in (start, 10000]): `end - start` buckets, 100 per %. */
+  end: number;
+}
+
 /** What `createExperiment` takes. */
 export interface NewExperiment {
   /** Unique name; it is also the flag key (`evaluateFlag(store, name)`). */
@@ -82,6 +96,12 @@ export interface NewExperiment {
   platforms?: Platform[];
   /** Bucketing seed; defaults to the experiment name. No control characters. */
   seed?: string;
+  /**
+   * The layer slice the experiment takes, if any: only users whose layer bucket is in
+   * `[start, end)` are enrolled. Slices of the draft and running experiments of one layer may
+   * not overlap (`conflict`).
+   */
+  layer?: ExperimentLayer | null;
 }
 
 /**
@@ -97,7 +117,17 @@ export interface ExperimentDefinition {
   targeting: TargetingRule[];
   platforms: Platform[];
   seed: string;
+  /** The layer slice; absent when the experiment is in no layer. */
+  layer?: ExperimentLayer;
 }
+
+/**
+ * The changes a store's `updateExperiment` takes: validated fields of the merged definition,
+ * `layer: null` removing the layer slice.
+ */
+export type ExperimentDefinitionChanges = Partial<Omit<ExperimentDefinition, 'layer'>> & {
+  layer?: ExperimentLayer | null;
+};
 
 /** A stored experiment definition. */
 export interface Experiment extends ExperimentDefinition {
@@ -124,6 +154,8 @@ export interface ExperimentChanges {
   targeting?: TargetingRuleInput[];
   platforms?: Platform[];
   seed?: string;
+  /** A new layer slice, or `null` to leave the layer (drafts only: frozen once running). */
+  layer?: ExperimentLayer | null;
 }
 
 /** A sticky assignment of a user to a variant; written once per (user, experiment). */
@@ -208,6 +240,7 @@ export type NotEnrolledCause =
   | 'platform'
   | 'targeting'
   | 'excluded'
+  | 'layer'
   | 'coverage';
 
 /** What evaluating a flag for a user gives. */

@@ -18,6 +18,7 @@ import { captureConformance } from './suites/capture.js';
 import { experimentsConformance } from './suites/experiments.js';
 import { factorsConformance } from './suites/factors.js';
 import { governanceConformance } from './suites/governance.js';
+import { layersConformance } from './suites/layers.js';
 import { lifecycleConformance } from './suites/lifecycle.js';
 import { limitsConformance } from './suites/limits.js';
 import { metricsConformance } from './suites/metrics.js';
@@ -51,6 +52,7 @@ export function runStoreConformanceSuite(options: ConformanceOptions): void {
     limitsConformance(ctx);
     factorsConformance(ctx);
     experimentsConformance(ctx);
+    layersConformance(ctx);
     governanceConformance(ctx);
     metricsConformance(ctx);
     specsConformance(ctx);

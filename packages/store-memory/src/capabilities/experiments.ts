@@ -11,6 +11,8 @@ import {
   type Exposure,
   FactoredError,
   type FactorValue,
+  findLayerOverlap,
+  layerOverlapError,
   validateExperimentDefinition,
 } from '@factoredui/core';
 import type { Access } from '../access.js';
@@ -155,6 +157,8 @@ export function experimentsCapability({
           { details: { field: 'name' } },
         );
       }
+      const overlap = valid.layer && findLayerOverlap(valid.layer, db.tables.experiments.values());
+      if (valid.layer && overlap) throw layerOverlapError(valid.layer, overlap);
       const experiment: Experiment = {
         ...valid,
         id: createRandomId(),
@@ -191,7 +195,11 @@ export function experimentsCapability({
           { details: { field: 'name' } },
         );
       }
-      const updated: Experiment = { ...current, ...definition };
+      const overlap =
+        definition.layer && findLayerOverlap(definition.layer, db.tables.experiments.values(), id);
+      if (definition.layer && overlap) throw layerOverlapError(definition.layer, overlap);
+      const { layer: _previous, ...unlayered } = current;
+      const updated: Experiment = { ...unlayered, ...definition };
       db.write('experiments', (t) => t.experiments.set(id, updated), id);
       return clone(updated);
     },
