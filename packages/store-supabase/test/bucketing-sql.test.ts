@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { bucketUser, decideAssignment, type Experiment, layerBucket } from '@factoredui/core';
+import {
+  bucketUser,
+  decideAssignment,
+  type Experiment,
+  isHeldOut,
+  layerBucket,
+} from '@factoredui/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPGliteDatabase,
@@ -191,6 +197,27 @@ function bucketingSuite(name: string, open: () => Promise<TestDatabase>): void {
         [layer, ids],
       );
       expect(buckets.map((r) => r.b)).toEqual(ids.map((id) => layerBucket(layer, id)));
+    }, 120_000);
+
+    it('holds out exactly the users core holds out (20,000 users, migration 20261202000200)', async () => {
+      const holdout = { share: 0.1234, seed: 'sql-holdout-ü' };
+      await db.sql.query(`select factoredui.set_holdout($1::jsonb)`, [JSON.stringify(holdout)]);
+      const count = 20_000;
+      const rows = await rowsOf<{ held: string }>(
+        db,
+        `select string_agg(case when factoredui.held_out('user-' || g || '-ü') then '1' else '0' end, '' order by g) as held
+         from generate_series(0, $1::int - 1) as g`,
+        [count],
+      );
+      const sql = rows[0]?.held ?? '';
+      const local = Array.from({ length: count }, (_, i) =>
+        isHeldOut(holdout, `user-${i}-ü`) ? '1' : '0',
+      ).join('');
+      expect(sql).toHaveLength(count);
+      expect(sql).toBe(local);
+      const share = [...local].filter((c) => c === '1').length / count;
+      expect(Math.abs(share - holdout.share)).toBeLessThan(0.01);
+      await db.sql.query(`delete from factoredui.holdout`);
     }, 120_000);
 
     it('the experiments table refuses malformed, overlapping and (while running) changed slices', async () => {

@@ -4,7 +4,7 @@ import type { FactorValue } from '../factors/types.js';
 import type { FactoredStore } from '../store/contract.js';
 import { createRandomId } from '../util/ids.js';
 import { decideFlag, defaultEvaluation } from './decide.js';
-import type { Assignment, DeviceMetadata, Experiment, FlagEvaluation } from './types.js';
+import type { Assignment, DeviceMetadata, Experiment, FlagEvaluation, Holdout } from './types.js';
 
 /** Statuses a flag client loads: running (bucketing), concluded (winner), stopped (default). */
 const LOADED_STATUSES = ['running', 'concluded', 'stopped'] as const;
@@ -28,7 +28,12 @@ export interface SerializedFlagState {
   assignments: Assignment[];
   /** The user's factor values on the paths of experiments with factor rules. */
   factors: FactorValue[];
+  /** The store's holdout (absent or `null`: none). */
+  holdout?: HoldoutRule | null;
 }
+
+/** What deciding needs of the store's holdout. */
+export type HoldoutRule = Pick<Holdout, 'share' | 'seed'>;
 
 /** Options of {@link createFlagClient}. */
 export interface FlagClientOptions {
@@ -123,6 +128,7 @@ export interface LoadedState {
   runningByPath: Map<string, Experiment[]>;
   assignments: Map<string, Assignment>;
   factorsByPath: Map<string, FactorValue[]>;
+  holdout: HoldoutRule | null;
 }
 
 /** @internal */
@@ -131,6 +137,7 @@ export function buildState(
   experiments: readonly Experiment[],
   assignments: readonly Assignment[],
   factors: readonly FactorValue[],
+  holdout: HoldoutRule | null = null,
 ): LoadedState {
   const byName = new Map<string, Experiment>();
   const runningByPath = new Map<string, Experiment[]>();
@@ -153,17 +160,31 @@ export function buildState(
     if (list) list.push(value);
     else factorsByPath.set(value.path, [value]);
   }
-  return { userId, experiments: byName, runningByPath, assignments: ownAssignments, factorsByPath };
+  return {
+    userId,
+    experiments: byName,
+    runningByPath,
+    assignments: ownAssignments,
+    factorsByPath,
+    holdout,
+  };
 }
 
 /** @internal What a flag client reads for one user: the store calls of a load, nothing else. */
 export async function readFlagData(
   store: FactoredStore,
   userId: string,
-): Promise<{ experiments: Experiment[]; assignments: Assignment[]; factors: FactorValue[] }> {
-  const [experiments, assignments] = await Promise.all([
+): Promise<{
+  experiments: Experiment[];
+  assignments: Assignment[];
+  factors: FactorValue[];
+  holdout: HoldoutRule | null;
+}> {
+  const [experiments, assignments, stored] = await Promise.all([
     store.listExperiments({ status: LOADED_STATUSES }),
     store.listAssignments({ userId }),
+    // A 0.5.1 custom store has no holdout: none.
+    typeof store.getHoldout === 'function' ? store.getHoldout() : null,
   ]);
   const factorPaths = new Set<string>();
   for (const experiment of experiments) {
@@ -176,7 +197,7 @@ export async function readFlagData(
   const factors = (
     await Promise.all([...factorPaths].map((path) => store.getFactors({ userId, path })))
   ).flat();
-  return { experiments, assignments, factors };
+  return { experiments, assignments, factors, holdout: stored };
 }
 
 /** @internal Evaluates `flag` in a loaded state. Pure: records nothing. */
@@ -206,6 +227,7 @@ export function evaluateIn(
     userId: state.userId,
     assignment,
     excluded,
+    holdout: state.holdout,
     ...(factors ? { factors } : {}),
     ...(metadata ? { metadata } : {}),
     ...(platform !== undefined ? { platform } : {}),
@@ -367,9 +389,9 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
   const loadOnce = async (): Promise<void> => {
     const myGeneration = generation;
     const userId = await resolveUser();
-    const { experiments, assignments, factors } = await readFlagData(store, userId);
+    const { experiments, assignments, factors, holdout } = await readFlagData(store, userId);
     if (destroyed || myGeneration !== generation) return;
-    const next = buildState(userId, experiments, assignments, factors);
+    const next = buildState(userId, experiments, assignments, factors, holdout);
     // Keep local assignments whose write has not landed yet.
     if (state && state.userId === userId) {
       for (const experimentId of [...pending.keys(), ...unsynced]) {
@@ -548,6 +570,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
       boot.experiments,
       sameUser ? boot.assignments : [],
       sameUser ? boot.factors : [],
+      boot.holdout ?? null,
     );
     const savedAt = Date.parse(boot.savedAt);
     snapshot = { status: 'ready', userId, error: null, version: 1, loadedAt: savedAt };
@@ -602,6 +625,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
         experiments: structuredClone([...state.experiments.values()]),
         assignments: structuredClone([...state.assignments.values()]),
         factors: structuredClone([...state.factorsByPath.values()].flat()),
+        ...(state.holdout ? { holdout: { ...state.holdout } } : {}),
       };
     },
     destroy() {

@@ -81,6 +81,27 @@ export interface ExperimentLayer {
   end: number;
 }
 
+/**
+ * The project's holdout: a fixed share of users excluded from every experiment (running ones
+ * and the winners of concluded ones), so the cumulative effect of shipped winners stays
+ * measurable against them. One per store (database/project).
+ */
+export interface Holdout {
+  /** Fraction of all users held out, in [0, 0.5] in 1/10,000 steps; 0 holds nobody out. */
+  share: number;
+  /** Seed of the holdout bucket (no control characters). */
+  seed: string;
+  /** When it was last set (ISO 8601, the store's clock). */
+  updatedAt: string;
+}
+
+/** What `setHoldout` takes. */
+export interface HoldoutInput {
+  share: number;
+  /** Default `"holdout"`. Changing it reshuffles who is held out (assigned users stay). */
+  seed?: string;
+}
+
 /** What `createExperiment` takes. */
 export interface NewExperiment {
   /** Unique name; it is also the flag key (`evaluateFlag(store, name)`). */
@@ -241,6 +262,7 @@ export type NotEnrolledCause =
   | 'targeting'
   | 'excluded'
   | 'layer'
+  | 'holdout'
   | 'coverage';
 
 /** What evaluating a flag for a user gives. */

@@ -37,6 +37,15 @@ function checkName(value: unknown, field: string): string {
   return value;
 }
 
+/**
+ * Checks a seed (or a name used as one): a non-empty string of at most
+ * `LIMITS.experimentNameChars` characters without control characters. `invalid_input` naming
+ * `field` otherwise.
+ */
+export function validateSeed(value: unknown, field = 'seed'): string {
+  return checkName(value, field);
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);

@@ -9,6 +9,7 @@ import type {
   ExperimentSummaryFilters,
   ExperimentVariantSummary,
   Exposure,
+  Holdout,
 } from '../experiments/types.js';
 
 /**
@@ -50,6 +51,19 @@ export interface ExperimentCapability {
     id: string,
     update: { expectedStatus: ExperimentStatus; changes: ExperimentDefinitionChanges },
   ): Promise<Experiment>;
+
+  /**
+   * Sets the project's holdout (one per store), stamping `updatedAt` with the store's clock.
+   * The input comes from core's `validateHoldout` (stores re-check it: `invalid_input`).
+   * Already-assigned users keep their assignments. `unauthorized` unless service role.
+   */
+  setHoldout(holdout: { share: number; seed: string }): Promise<Holdout>;
+
+  /**
+   * The project's holdout, or `null` when none was set. Every signed-in role reads it (flag
+   * clients need it to decide); `null` for `anon`, which learns nothing about experiments.
+   */
+  getHoldout(): Promise<Holdout | null>;
 
   /** Experiment by id or unique name. `not_found` otherwise (and for the `anon` role). */
   getExperiment(idOrName: string): Promise<Experiment>;

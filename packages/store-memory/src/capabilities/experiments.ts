@@ -12,8 +12,10 @@ import {
   FactoredError,
   type FactorValue,
   findLayerOverlap,
+  type Holdout,
   layerOverlapError,
   validateExperimentDefinition,
+  validateHoldout,
 } from '@factoredui/core';
 import type { Access } from '../access.js';
 import type { MemoryContext } from '../context.js';
@@ -116,6 +118,8 @@ function matchesFilters(experiment: Experiment, filters: ExperimentSummaryFilter
   return true;
 }
 
+const HOLDOUT_SETTING = 'holdout';
+
 // Creation times strictly increase (across every store of the process), so "ordered by
 // createdAt" is insertion order even for experiments created within one millisecond.
 let lastCreated = 0;
@@ -136,6 +140,12 @@ export function experimentsCapability({
       if (value.userId === userId && value.path === path) values.push(value);
     }
     return values;
+  };
+
+  /** The holdout, kept in the settings table (so it persists with the rest). */
+  const storedHoldout = (): Holdout | null => {
+    const text = db.tables.settings.get(HOLDOUT_SETTING);
+    return text === undefined ? null : (JSON.parse(text) as Holdout);
   };
 
   const nameTaken = (tables: MemoryTables, name: string, exceptId?: string) => {
@@ -202,6 +212,25 @@ export function experimentsCapability({
       const updated: Experiment = { ...unlayered, ...definition };
       db.write('experiments', (t) => t.experiments.set(id, updated), id);
       return clone(updated);
+    },
+
+    async setHoldout(input) {
+      const access = await getAccess();
+      access.assertService('setHoldout');
+      const { share, seed } = validateHoldout(input);
+      const holdout: Holdout = { share, seed, updatedAt: new Date().toISOString() };
+      db.write(
+        'experiments',
+        (t) => t.settings.set(HOLDOUT_SETTING, JSON.stringify(holdout)),
+        HOLDOUT_SETTING,
+      );
+      return clone(holdout);
+    },
+
+    async getHoldout() {
+      const access = await getAccess();
+      if (!canReadDefinitions(access)) return null;
+      return storedHoldout();
     },
 
     async getExperiment(idOrName) {
@@ -297,7 +326,12 @@ export function experimentsCapability({
       }
       let variantKey = requested;
       if (!access.isService || variantKey === undefined) {
-        const decision = decideAssignment(experiment, userId, userFactors(userId, experiment.path));
+        const decision = decideAssignment(
+          experiment,
+          userId,
+          userFactors(userId, experiment.path),
+          storedHoldout(),
+        );
         if (decision.variant === null) {
           throw new FactoredError(
             'conflict',
