@@ -8,6 +8,7 @@ import {
   startExperiment,
 } from '../../experiments/lifecycle.js';
 import type { Experiment, NewExperiment } from '../../experiments/types.js';
+import { compareHoldout, holdoutReadout } from '../../governance/holdout.js';
 import type { FactoredStore } from '../../store/contract.js';
 import type { SuiteContext } from '../context.js';
 import { expectCode } from '../expect.js';
@@ -183,6 +184,46 @@ export function holdoutConformance(ctx: SuiteContext): void {
         if (isHeldOut({ share: 0.3, seed: 'sticky' }, userId))
           expect(isHeldOut(raised, userId)).toBe(true);
       }
+    });
+
+    it('holdoutReadout compares the holdout with everyone else on a factor (service role only)', async () => {
+      const service = await ctx.service();
+      const path = 'shop/checkout/summary';
+      await expectCode(holdoutReadout(service, { factor: 'error_rate', path }), 'not_found');
+      const holdout = await setHoldout(service, { share: 0.4, seed: 'readout' });
+      for (const [i, userId] of USERS.slice(0, 16).entries()) {
+        const session = {
+          id: testUuid(0x5e56, i),
+          userId,
+          startedAt: T,
+          metadata: { platform: 'web' },
+        };
+        await service.startSession(session);
+        await service.insertEvents(
+          Array.from({ length: 1 + (i % 3) }, (_, k) => ({
+            id: testUuid(0xe7f, i * 8 + k),
+            sessionId: session.id,
+            userId,
+            type: (i + k) % 2 === 0 ? 'error' : 'click',
+            path,
+            payload: {},
+            createdAt: T,
+          })),
+        );
+      }
+      await service.recomputeFactors({ asOf: '2026-01-05T11:00:00.000Z' });
+      const values = await service.getFactors({ path, factors: ['error_rate'] });
+      expect(values.length).toBe(16);
+      const readout = await holdoutReadout(service, { factor: 'error_rate', path });
+      const expected = compareHoldout(
+        values.map((v) => ({ userId: v.userId, value: v.value })),
+        holdout,
+      );
+      expect(readout).toMatchObject({ ...expected, factor: 'error_rate', path });
+      expect(readout.holdout.n + readout.rest.n).toBe(16);
+      expect(readout.holdout.n).toBeGreaterThan(0);
+      const user = await ctx.user(USERS[0] as string);
+      await expectCode(holdoutReadout(user, { factor: 'error_rate', path }), 'unauthorized');
     });
   });
 }
