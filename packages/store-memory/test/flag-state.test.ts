@@ -50,7 +50,11 @@ describe('loadFlagState', () => {
     expect(state).toMatchObject({ v: 1, userId: ALICE, assignments: [] });
     expect(state.experiments.map((e) => e.id)).toEqual([experiment.id]);
     expect(probe.writes()).toEqual([]);
-    expect(probe.calls.map((c) => c.method).sort()).toEqual(['listAssignments', 'listExperiments']);
+    expect(probe.calls.map((c) => c.method).sort()).toEqual([
+      'getHoldout',
+      'listAssignments',
+      'listExperiments',
+    ]);
     expect(probe.openSubscriptionCount()).toBe(0);
     expect(await service.listAssignments({ userId: ALICE })).toEqual([]);
     // Plain JSON: a React Server Component can pass it to a client component.

@@ -30,6 +30,7 @@ import {
   type GovernanceLogEntry,
   type GovernanceThreshold,
   type GovernanceVerdict,
+  type Holdout,
   type InsertEventsResult,
   isUuid,
   type MetricVariantStatistics,
@@ -44,6 +45,7 @@ import {
   type UserDataExport,
   type VariantSufficientStatistics,
   validateExperimentDefinition,
+  validateHoldout,
 } from '@factoredui/core';
 import { mapSqlError } from './errors.js';
 import type { SqlGateway } from './gateway.js';
@@ -233,8 +235,19 @@ export function createSqlStore(gateway: SqlGateway): FactoredStore {
       const definition = validateExperimentDefinition({ ...base, ...update.changes });
       return call<Experiment>('updateExperiment', 'update_experiment', {
         experiment_id: id,
-        patch: { expectedStatus: update.expectedStatus, changes: definition },
+        // `layer: null` explicitly: JSON drops an absent layer, and SQL keeps absent fields.
+        patch: {
+          expectedStatus: update.expectedStatus,
+          changes: { ...definition, layer: definition.layer ?? null },
+        },
       });
+    },
+    async setHoldout(holdout) {
+      const valid = validateHoldout(holdout);
+      return call<Holdout>('setHoldout', 'set_holdout', { holdout: valid });
+    },
+    async getHoldout() {
+      return call<Holdout | null>('getHoldout', 'get_holdout', {});
     },
     async getExperiment(idOrName) {
       assertNonEmptyString(idOrName, 'idOrName');

@@ -32,6 +32,12 @@ import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
 // metric_statistics are SECURITY INVOKER and call require_service first, so a client calling
 // them gets `unauthorized` (the conformance suite proves it on every store); set_metric_plan
 // likewise; get_metric_plan reads metric_plans as the caller (select for authenticated only).
+// Reviewed for layers (20261202000100, issue #19): in_layer and the trigger function
+// check_experiment_layer are service_role only (none appears below).
+// Reviewed for the holdout (20261202000200, issue #19): held_out is service_role only;
+// set_holdout is SECURITY INVOKER and calls require_service first (clients get unauthorized);
+// get_holdout reads the holdout table as the caller (select for authenticated; anon gets null
+// without touching the table); holdout_json formats a row.
 // Reviewed additions of the fast refresh (#18): factor_values_sql is a pure function returning
 // the factor query text (compute_factors, callable by clients as before, runs it).
 const CLIENT_FUNCTIONS = [
@@ -70,10 +76,12 @@ const CLIENT_FUNCTIONS = [
   'get_experiment_summary(experiment_id uuid)',
   'get_factor_history(query jsonb)',
   'get_factors(query jsonb)',
+  'get_holdout()',
   'get_metric_plan(experiment_id text)',
   'get_session(session_id uuid)',
   'get_spec(input jsonb)',
   'get_user_cluster(user_id text)',
+  'holdout_json(h factoredui.holdout)',
   'insert_events(events jsonb)',
   'insert_experiment(definition jsonb)',
   'is_component_path(path text)',
@@ -106,6 +114,7 @@ const CLIENT_FUNCTIONS = [
   'require_writer(user_id text, operation text)',
   'save_spec(input jsonb)',
   'session_json(s factoredui.sessions)',
+  'set_holdout(holdout jsonb)',
   'set_metric_plan(experiment_id uuid, plan jsonb)',
   'snapshot_factors(as_of timestamp with time zone, window_ms double precision)',
   'snapshot_value_json(s factoredui.factor_snapshots)',
@@ -183,6 +192,8 @@ const TABLE_PRIVILEGES = {
     'factor_snapshots:SELECT',
     'factors:SELECT',
     'governance_log:SELECT',
+    // The project's holdout (share and seed): flag clients need it to decide (#19).
+    'holdout:SELECT',
     'metric_plans:SELECT',
     'metrics:SELECT',
     'sessions:INSERT,SELECT',

@@ -31,6 +31,8 @@ export const STORE_METHODS = [
   'getExperiment',
   'listExperiments',
   'transitionExperiment',
+  'setHoldout',
+  'getHoldout',
   'recordAssignment',
   'listAssignments',
   'recordExposure',

@@ -11,6 +11,7 @@ export const BROWSER_METHODS = [
   'insertEvents',
   'listExperiments',
   'listAssignments',
+  'getHoldout',
   'getFactors',
   'recordAssignment',
   'recordExposure',

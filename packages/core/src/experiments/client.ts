@@ -4,7 +4,7 @@ import type { FactorValue } from '../factors/types.js';
 import type { FactoredStore } from '../store/contract.js';
 import { createRandomId } from '../util/ids.js';
 import { decideFlag, defaultEvaluation } from './decide.js';
-import type { Assignment, DeviceMetadata, Experiment, FlagEvaluation } from './types.js';
+import type { Assignment, DeviceMetadata, Experiment, FlagEvaluation, Holdout } from './types.js';
 
 /** Statuses a flag client loads: running (bucketing), concluded (winner), stopped (default). */
 const LOADED_STATUSES = ['running', 'concluded', 'stopped'] as const;
@@ -28,7 +28,12 @@ export interface SerializedFlagState {
   assignments: Assignment[];
   /** The user's factor values on the paths of experiments with factor rules. */
   factors: FactorValue[];
+  /** The store's holdout (absent or `null`: none). */
+  holdout?: HoldoutRule | null;
 }
+
+/** What deciding needs of the store's holdout. */
+export type HoldoutRule = Pick<Holdout, 'share' | 'seed'>;
 
 /** Options of {@link createFlagClient}. */
 export interface FlagClientOptions {
@@ -126,6 +131,7 @@ export interface LoadedState {
   assignments: Map<string, Assignment>;
   /** Read-only. */
   factorsByPath: ReadonlyMap<string, readonly FactorValue[]>;
+  holdout: HoldoutRule | null;
 }
 
 /** Definitions indexed by name, and the running ones by path; never mutated once built. */
@@ -155,7 +161,7 @@ const NO_FACTORS: ReadonlyMap<string, FactorValue[]> = new Map();
 const NOTHING_REFUSED: ReadonlySet<string> = new Set();
 
 /**
- * @internal `shareDefinitions`: index `experiments` once per array and share the index between
+ * @internal `holdout`: the project's holdout, if any. `shareDefinitions`: index `experiments` once per array and share the index between
  * states (the definitions maps of a state are read-only; only `assignments` is ever written).
  */
 export function buildState(
@@ -163,6 +169,7 @@ export function buildState(
   experiments: readonly Experiment[],
   assignments: readonly Assignment[],
   factors: readonly FactorValue[],
+  holdout: HoldoutRule | null = null,
   shareDefinitions = false,
 ): LoadedState {
   let definitions = shareDefinitions ? bootstrapDefinitions.get(experiments) : undefined;
@@ -188,6 +195,7 @@ export function buildState(
     runningByPath: definitions.runningByPath,
     assignments: ownAssignments,
     factorsByPath: factorsByPath ?? NO_FACTORS,
+    holdout,
   };
 }
 
@@ -195,10 +203,17 @@ export function buildState(
 export async function readFlagData(
   store: FactoredStore,
   userId: string,
-): Promise<{ experiments: Experiment[]; assignments: Assignment[]; factors: FactorValue[] }> {
-  const [experiments, assignments] = await Promise.all([
+): Promise<{
+  experiments: Experiment[];
+  assignments: Assignment[];
+  factors: FactorValue[];
+  holdout: HoldoutRule | null;
+}> {
+  const [experiments, assignments, stored] = await Promise.all([
     store.listExperiments({ status: LOADED_STATUSES }),
     store.listAssignments({ userId }),
+    // A 0.5.1 custom store has no holdout: none.
+    typeof store.getHoldout === 'function' ? store.getHoldout() : null,
   ]);
   const factorPaths = new Set<string>();
   for (const experiment of experiments) {
@@ -211,7 +226,7 @@ export async function readFlagData(
   const factors = (
     await Promise.all([...factorPaths].map((path) => store.getFactors({ userId, path })))
   ).flat();
-  return { experiments, assignments, factors };
+  return { experiments, assignments, factors, holdout: stored };
 }
 
 /** @internal Evaluates `flag` in a loaded state. Pure: records nothing. */
@@ -241,6 +256,7 @@ export function evaluateIn(
     userId: state.userId,
     assignment,
     excluded,
+    holdout: state.holdout,
     ...(factors ? { factors } : {}),
     ...(metadata ? { metadata } : {}),
     ...(platform !== undefined ? { platform } : {}),
@@ -412,9 +428,9 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
   const loadOnce = async (): Promise<void> => {
     const myGeneration = generation;
     const userId = await resolveUser();
-    const { experiments, assignments, factors } = await readFlagData(store, userId);
+    const { experiments, assignments, factors, holdout } = await readFlagData(store, userId);
     if (destroyed || myGeneration !== generation) return;
-    const next = buildState(userId, experiments, assignments, factors);
+    const next = buildState(userId, experiments, assignments, factors, holdout);
     // Keep local assignments whose write has not landed yet.
     if (state && state.userId === userId) {
       for (const experimentId of [...(pending?.keys() ?? []), ...(unsynced ?? [])]) {
@@ -608,6 +624,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
       boot.experiments,
       sameUser ? boot.assignments : [],
       sameUser ? boot.factors : [],
+      boot.holdout ?? null,
       true,
     );
     const savedAt = Date.parse(boot.savedAt);
@@ -668,6 +685,7 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
         experiments: structuredClone([...state.experiments.values()]),
         assignments: structuredClone([...state.assignments.values()]),
         factors: structuredClone([...state.factorsByPath.values()].flat()),
+        ...(state.holdout ? { holdout: { ...state.holdout } } : {}),
       };
     },
     destroy() {

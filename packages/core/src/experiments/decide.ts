@@ -1,6 +1,6 @@
 import type { Platform } from '../capture/types.js';
 import { chooseVariant, isCovered } from './bucketing.js';
-import { assignBucket, coverageBucket } from './hash.js';
+import { assignBucket, coverageBucket, holdoutBucket, layerBucket } from './hash.js';
 import {
   compileTargeting,
   matchesCompiledTargeting,
@@ -11,8 +11,10 @@ import type {
   Assignment,
   DeviceMetadata,
   Experiment,
+  ExperimentLayer,
   FlagEvaluation,
   FlagReason,
+  Holdout,
   NotEnrolledCause,
   Variant,
 } from './types.js';
@@ -31,6 +33,8 @@ export interface DecisionInput {
   factors?: TargetingFactors;
   metadata?: DeviceMetadata;
   platform?: Platform;
+  /** The store's holdout (`getHoldout`): a held-out user gets defaults everywhere. */
+  holdout?: Pick<Holdout, 'share' | 'seed'> | null;
 }
 
 const EMPTY_FACTORS: TargetingFactors = [];
@@ -74,10 +78,12 @@ export function defaultEvaluation(
  * Decides what a user sees for an experiment. Pure: the same inputs give the same answer on
  * every platform.
  *
- * 1. `concluded`: the winner for everyone (`STATIC`, no assignment, no exposure).
+ * 1. `concluded`: the winner for everyone but the holdout (`STATIC`, no assignment, no
+ *    exposure); held-out users get the default (`cause: 'holdout'`).
  * 2. `draft` / `stopped`: nothing (`DEFAULT`).
  * 3. `running` with a stored assignment: that variant, whatever targeting says now (sticky).
- * 4. Otherwise, in order: platform list, exclusion, targeting rules, coverage bucket, then
+ * 4. Otherwise, in order: holdout, platform list, exclusion, layer slice (the user's layer bucket must
+ *    fall in the experiment's range), targeting rules, coverage bucket, then
  *    the variant bucket picks the variant (`TARGETING_MATCH` when the experiment has rules or a
  *    platform list, else `SPLIT`). The caller records the new assignment.
  *
@@ -86,6 +92,7 @@ export function defaultEvaluation(
  */
 export function decideFlag(experiment: Experiment, input: DecisionInput): FlagEvaluation {
   if (experiment.status === 'concluded') {
+    if (isHeldOut(input.holdout, input.userId)) return notEnrolled(experiment, 'holdout');
     const winner = experiment.variants.find((v) => v.key === experiment.winner) ?? null;
     return notEnrolled(experiment, 'concluded', winner, winner ? 'STATIC' : 'DEFAULT');
   }
@@ -97,9 +104,12 @@ export function decideFlag(experiment: Experiment, input: DecisionInput): FlagEv
     variant = experiment.variants.find((v) => v.key === assignment.variantKey);
   }
   if (!variant) {
+    if (isHeldOut(input.holdout, input.userId)) return notEnrolled(experiment, 'holdout');
     if (!matchesPlatform(experiment.platforms, input.platform ?? readPlatform(input.metadata)))
       return notEnrolled(experiment, 'platform');
     if (input.excluded) return notEnrolled(experiment, 'excluded');
+    if (experiment.layer && !inLayer(experiment.layer, input.userId))
+      return notEnrolled(experiment, 'layer');
     if (
       experiment.targeting.length > 0 &&
       !matchesCompiledTargeting(
@@ -126,6 +136,24 @@ export function decideFlag(experiment: Experiment, input: DecisionInput): FlagEv
     reason: targeted ? 'TARGETING_MATCH' : 'SPLIT',
     inExperiment: true,
   };
+}
+
+/** True when the holdout holds the user out (its bucket is below `round(share * 10000)`). */
+export function isHeldOut(
+  holdout: Pick<Holdout, 'share' | 'seed'> | null | undefined,
+  userId: string,
+): boolean {
+  return (
+    !!holdout &&
+    holdout.share > 0 &&
+    holdoutBucket(holdout.seed, userId) < Math.round(holdout.share * 10_000)
+  );
+}
+
+/** True when the user's layer bucket falls in the slice `[start, end)`. */
+export function inLayer(layer: ExperimentLayer, userId: string): boolean {
+  const bucket = layerBucket(layer.name, userId);
+  return bucket >= layer.start && bucket < layer.end;
 }
 
 function readPlatform(metadata: DeviceMetadata | undefined): Platform | undefined {

@@ -78,7 +78,13 @@ export async function loadFlagState(
   let assignments = data.assignments;
   const toRecord = options.recordAssignments ?? [];
   if (toRecord.length > 0) {
-    const state = buildState(userId, data.experiments, data.assignments, data.factors);
+    const state = buildState(
+      userId,
+      data.experiments,
+      data.assignments,
+      data.factors,
+      data.holdout,
+    );
     const refused = new Set<string>();
     for (const flag of toRecord) {
       const result = evaluateIn(state, flag, refused, options.platform, options.metadata);
@@ -106,6 +112,7 @@ export async function loadFlagState(
     experiments: data.experiments,
     assignments,
     factors: data.factors,
+    ...(data.holdout ? { holdout: data.holdout } : {}),
   };
 }
 
@@ -198,6 +205,7 @@ class StateEvaluator {
       userId: this.state.userId,
       assignment,
       excluded,
+      holdout: this.state.holdout,
       ...(experiment.targeting.length > 0 ? { factors: this.userFactors() } : {}),
       ...(metadata ? { metadata } : {}),
       ...(platform !== undefined ? { platform } : {}),
@@ -357,6 +365,7 @@ export function createStaticFlagClient(options: StaticFlagClientOptions): FlagCl
         bootstrap.experiments,
         bootstrap.assignments,
         bootstrap.factors,
+        bootstrap.holdout ?? null,
       );
       return {
         v: 1,
@@ -365,6 +374,7 @@ export function createStaticFlagClient(options: StaticFlagClientOptions): FlagCl
         experiments: structuredClone([...state.experiments.values()]),
         assignments: structuredClone([...state.assignments.values()]),
         factors: structuredClone([...state.factorsByPath.values()].flat()),
+        ...(state.holdout ? { holdout: { ...state.holdout } } : {}),
       };
     },
     destroy: () => {},

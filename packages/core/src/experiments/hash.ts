@@ -9,6 +9,11 @@
  * - Variant bucket: `murmur3_32(input, 0) mod 10000`.
  * - Coverage bucket: `murmur3_32(input, 1) mod 10000`. A different hash seed makes the two
  *   buckets independent, so changing coverage never moves an enrolled user to another variant.
+ * - Layer bucket: `murmur3_32(layerName + "\u001f" + userId, 2) mod 10000`. The layer's name is
+ *   its seed, so every experiment of a layer sees the same bucket for a user, and hash seed 2
+ *   keeps it independent of the variant and coverage buckets even when a seed equals a layer name.
+ * - Holdout bucket: `murmur3_32(holdoutSeed + "\u001f" + userId, 3) mod 10000`; a user is held
+ *   out of every experiment when it is below `round(share * 10000)`.
  *
  * Hand-written rather than imported: the JavaScript MurmurHash packages hash UTF-16 code units
  * truncated to bytes, which disagrees with every other platform for non-ASCII ids, and this
@@ -27,6 +32,10 @@ export const BUCKET_SEPARATOR = '\u001f';
 export const VARIANT_HASH_SEED = 0;
 /** The murmur3 hash seed of the coverage bucket. */
 export const COVERAGE_HASH_SEED = 1;
+/** The murmur3 hash seed of the layer bucket. */
+export const LAYER_HASH_SEED = 2;
+/** The murmur3 hash seed of the holdout bucket. */
+export const HOLDOUT_HASH_SEED = 3;
 
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
@@ -132,7 +141,12 @@ export function murmur3_32(input: string, seed = 0): number {
  * 10000`. The same on every platform (see the published test vectors).
  */
 export function assignBucket(seed: string, userId: string): number {
-  return murmur3_32(seed + BUCKET_SEPARATOR + userId, VARIANT_HASH_SEED) % BUCKET_COUNT;
+  return bucketOf(seed, userId, VARIANT_HASH_SEED);
+}
+
+/** `murmur3_32(seed + "\u001f" + userId, hashSeed) mod 10000`: every bucket of a user. */
+function bucketOf(seed: string, userId: string, hashSeed: number): number {
+  return murmur3_32(seed + BUCKET_SEPARATOR + userId, hashSeed) % BUCKET_COUNT;
 }
 
 /**
@@ -140,5 +154,23 @@ export function assignBucket(seed: string, userId: string): number {
  * independent of the variant bucket. A user is enrolled when it is below `coverage * 10000`.
  */
 export function coverageBucket(seed: string, userId: string): number {
-  return murmur3_32(seed + BUCKET_SEPARATOR + userId, COVERAGE_HASH_SEED) % BUCKET_COUNT;
+  return bucketOf(seed, userId, COVERAGE_HASH_SEED);
+}
+
+/**
+ * The layer bucket of a user in `[0, 10000)`: `murmur3_32(layer + "\u001f" + userId, 2) mod
+ * 10000`. Every experiment of the layer shares it; an experiment of the layer enrols only users
+ * whose layer bucket falls in its range, and the ranges of a layer never overlap.
+ */
+export function layerBucket(layer: string, userId: string): number {
+  return bucketOf(layer, userId, LAYER_HASH_SEED);
+}
+
+/**
+ * The holdout bucket of a user in `[0, 10000)`: `murmur3_32(seed + "\u001f" + userId, 3) mod
+ * 10000`. The user is held out of every experiment when it is below `round(share * 10000)`, so
+ * raising the share only adds held-out users.
+ */
+export function holdoutBucket(seed: string, userId: string): number {
+  return bucketOf(seed, userId, HOLDOUT_HASH_SEED);
 }

@@ -14,7 +14,13 @@ export {
   queryExperimentSummaries,
   queryExperimentSummary,
 } from './dashboard.js';
-export { type DecisionInput, decideFlag, defaultEvaluation } from './decide.js';
+export {
+  type DecisionInput,
+  decideFlag,
+  defaultEvaluation,
+  inLayer,
+  isHeldOut,
+} from './decide.js';
 export { evaluateFlag, getSharedFlagClient } from './flag.js';
 export {
   createStaticFlagClient,
@@ -30,9 +36,21 @@ export {
   BUCKET_SEPARATOR,
   COVERAGE_HASH_SEED,
   coverageBucket,
+  HOLDOUT_HASH_SEED,
+  holdoutBucket,
+  LAYER_HASH_SEED,
+  layerBucket,
   murmur3_32,
   VARIANT_HASH_SEED,
 } from './hash.js';
+export {
+  DEFAULT_HOLDOUT_SEED,
+  getHoldout,
+  MAX_HOLDOUT_SHARE,
+  setHoldout,
+  validateHoldout,
+} from './holdout.js';
+export { findLayerOverlap, layerOverlapError, layersOverlap } from './layer.js';
 export {
   assertTransition,
   canTransition,
@@ -60,5 +78,6 @@ export {
   CONTROL_VARIANT,
   MAX_EXPERIMENT_NAME_LENGTH,
   validateExperimentDefinition,
+  validateSeed,
 } from './validate.js';
 export { compareVersions } from './version.js';

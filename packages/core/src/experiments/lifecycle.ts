@@ -6,6 +6,7 @@ import type {
   Experiment,
   ExperimentChanges,
   ExperimentDefinition,
+  ExperimentDefinitionChanges,
   ExperimentStatus,
   NewExperiment,
 } from './types.js';
@@ -133,12 +134,13 @@ export const RUNNING_MUTABLE_FIELDS: readonly (keyof ExperimentChanges)[] = Obje
   'platforms',
 ]);
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+// `null` and absent are the same (no layer).
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /**
  * Changes an experiment's definition. A draft may change anything; a running experiment only
- * its description, coverage, targeting and platforms (its name, path, seed, variants and
- * weights are frozen, so no enrolled user ever moves); a concluded or stopped one nothing.
+ * its description, coverage, targeting and platforms (its name, path, seed, layer slice,
+ * variants and weights are frozen, so no enrolled user ever moves); a concluded or stopped one nothing.
  * The merged definition is validated like a new one. Throws `conflict` for a frozen field or
  * a concurrent status change, `invalid_input`, `not_found`, `unauthorized`.
  */
@@ -177,10 +179,12 @@ export async function updateExperiment(
     targeting: changes.targeting ?? current.targeting,
     platforms: changes.platforms ?? current.platforms,
     seed: changes.seed ?? current.seed,
+    layer: changes.layer === undefined ? current.layer : changes.layer,
   });
-  const normalized: Partial<ExperimentDefinition> = {};
+  const normalized: ExperimentDefinitionChanges = {};
   for (const field of changed) {
-    (normalized as Record<string, unknown>)[field] = merged[field];
+    (normalized as Record<string, unknown>)[field] =
+      field === 'layer' ? (merged.layer ?? null) : merged[field];
   }
   if (changed.length === 0) return current;
   return store.updateExperiment(current.id, {

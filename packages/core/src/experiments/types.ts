@@ -67,6 +67,41 @@ export type LegacyTypedRule =
 /** Any rule shape accepted on input; normalized to {@link TargetingRule} when stored. */
 export type TargetingRuleInput = TargetingRule | LegacyFactorRule | LegacyTypedRule;
 
+/**
+ * A slice of a layer: experiments of one layer take disjoint ranges of the layer's 10,000
+ * buckets, so a user (whose layer bucket is fixed by the hash of the layer's name and the user
+ * id) is in at most one of them, whatever their component paths.
+ */
+export interface ExperimentLayer {
+  /** The layer's name; it is also the seed of the layer bucket. No control characters. */
+  name: string;
+  /** First bucket of the range (integer in [0, 10000)). */
+  start: number;
+  /** One past the last bucket (integer in (start, 10000]): `end - start` buckets, 100 per %. */
+  end: number;
+}
+
+/**
+ * The project's holdout: a fixed share of users excluded from every experiment (running ones
+ * and the winners of concluded ones), so the cumulative effect of shipped winners stays
+ * measurable against them. One per store (database/project).
+ */
+export interface Holdout {
+  /** Fraction of all users held out, in [0, 0.5] in 1/10,000 steps; 0 holds nobody out. */
+  share: number;
+  /** Seed of the holdout bucket (no control characters). */
+  seed: string;
+  /** When it was last set (ISO 8601, the store's clock). */
+  updatedAt: string;
+}
+
+/** What `setHoldout` takes. */
+export interface HoldoutInput {
+  share: number;
+  /** Default `"holdout"`. Changing it reshuffles who is held out (assigned users stay). */
+  seed?: string;
+}
+
 /** What `createExperiment` takes. */
 export interface NewExperiment {
   /** Unique name; it is also the flag key (`evaluateFlag(store, name)`). */
@@ -82,6 +117,12 @@ export interface NewExperiment {
   platforms?: Platform[];
   /** Bucketing seed; defaults to the experiment name. No control characters. */
   seed?: string;
+  /**
+   * The layer slice the experiment takes, if any: only users whose layer bucket is in
+   * `[start, end)` are enrolled. Slices of the draft and running experiments of one layer may
+   * not overlap (`conflict`).
+   */
+  layer?: ExperimentLayer | null;
 }
 
 /**
@@ -97,7 +138,17 @@ export interface ExperimentDefinition {
   targeting: TargetingRule[];
   platforms: Platform[];
   seed: string;
+  /** The layer slice; absent when the experiment is in no layer. */
+  layer?: ExperimentLayer;
 }
+
+/**
+ * The changes a store's `updateExperiment` takes: validated fields of the merged definition,
+ * `layer: null` removing the layer slice.
+ */
+export type ExperimentDefinitionChanges = Partial<Omit<ExperimentDefinition, 'layer'>> & {
+  layer?: ExperimentLayer | null;
+};
 
 /** A stored experiment definition. */
 export interface Experiment extends ExperimentDefinition {
@@ -124,6 +175,8 @@ export interface ExperimentChanges {
   targeting?: TargetingRuleInput[];
   platforms?: Platform[];
   seed?: string;
+  /** A new layer slice, or `null` to leave the layer (drafts only: frozen once running). */
+  layer?: ExperimentLayer | null;
 }
 
 /** A sticky assignment of a user to a variant; written once per (user, experiment). */
@@ -208,6 +261,8 @@ export type NotEnrolledCause =
   | 'platform'
   | 'targeting'
   | 'excluded'
+  | 'layer'
+  | 'holdout'
   | 'coverage';
 
 /** What evaluating a flag for a user gives. */

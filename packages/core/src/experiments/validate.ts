@@ -5,7 +5,13 @@ import { jsonLimitProblem, LIMITS } from '../limits.js';
 import { isJsonValue, type JsonObject } from '../util/json.js';
 import { BUCKET_COUNT } from './hash.js';
 import { normalizeTargetingRule } from './targeting.js';
-import type { ExperimentDefinition, NewExperiment, TargetingRule, Variant } from './types.js';
+import type {
+  ExperimentDefinition,
+  ExperimentLayer,
+  NewExperiment,
+  TargetingRule,
+  Variant,
+} from './types.js';
 
 /** Longest accepted experiment name, variant key or seed (`LIMITS.experimentNameChars`). */
 export const MAX_EXPERIMENT_NAME_LENGTH = LIMITS.experimentNameChars;
@@ -29,6 +35,15 @@ function checkName(value: unknown, field: string): string {
     );
   if (CONTROL_CHARS.test(value)) fail(field, 'control characters are not allowed');
   return value;
+}
+
+/**
+ * Checks a seed (or a name used as one): a non-empty string of at most
+ * `LIMITS.experimentNameChars` characters without control characters. `invalid_input` naming
+ * `field` otherwise.
+ */
+export function validateSeed(value: unknown, field = 'seed'): string {
+  return checkName(value, field);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -139,12 +154,33 @@ function checkPlatforms(value: unknown): Platform[] {
   return [...seen];
 }
 
+function checkLayer(value: unknown): ExperimentLayer | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isPlainObject(value)) fail('layer', 'expected { name, start, end } or null');
+  const name = checkName(value.name, 'layer.name');
+  const { start, end } = value;
+  if (typeof start !== 'number' || !Number.isInteger(start) || start < 0 || start >= BUCKET_COUNT)
+    fail(
+      'layer.start',
+      `an integer bucket in [0, ${BUCKET_COUNT}) is required, got ${String(start)}`,
+    );
+  if (typeof end !== 'number' || !Number.isInteger(end) || end <= start || end > BUCKET_COUNT)
+    fail(
+      'layer.end',
+      `an integer bucket in (${start}, ${BUCKET_COUNT}] is required (the range is [start, end)), got ${String(end)}`,
+    );
+  const extra = Object.keys(value).find((k) => k !== 'name' && k !== 'start' && k !== 'end');
+  if (extra !== undefined) fail(`layer.${extra}`, 'unknown field (a layer has name, start, end)');
+  return { name, start, end };
+}
+
 /**
  * Validates a new experiment and returns its normalized {@link ExperimentDefinition}: unique
  * non-empty name, valid component path, >= 2 variants with unique keys including `control`,
  * integer weights summing to 100, coverage in (0, 1] in 1/10,000 steps, well-formed targeting
  * rules (0.5 shapes normalized), platform names, and a seed without control characters
- * (default: the name), all within `LIMITS` (name, key and seed characters, description
+ * (default: the name), an optional layer slice `{ name, start, end }` with integer buckets
+ * `0 <= start < end <= 10000` and a name like a seed, all within `LIMITS` (name, key and seed characters, description
  * characters, variant, rule and platform counts, config and rule bytes and JSON depth).
  * Throws `invalid_input` naming the first bad field.
  */
@@ -163,6 +199,7 @@ export function validateExperimentDefinition(input: NewExperiment): ExperimentDe
     );
   assertComponentPath(input.path, 'path');
   const seed = input.seed === undefined ? name : checkName(input.seed, 'seed');
+  const layer = checkLayer(input.layer);
   return {
     name,
     description: input.description ?? '',
@@ -172,5 +209,6 @@ export function validateExperimentDefinition(input: NewExperiment): ExperimentDe
     targeting: checkTargeting(input.targeting),
     platforms: checkPlatforms(input.platforms),
     seed,
+    ...(layer ? { layer } : {}),
   };
 }

@@ -41,6 +41,13 @@ export {
   type MetricGoalInput,
   type PrimaryMetricGoal,
 } from './goals.js';
+export {
+  compareHoldout,
+  type HoldoutComparison,
+  type HoldoutObservation,
+  type HoldoutReadout,
+  holdoutReadout,
+} from './holdout.js';
 export { assertValidGovernanceLogEntry } from './log.js';
 export {
   type ReleasedAggregateCohort,

@@ -4,10 +4,12 @@ import type {
   AssignmentRequest,
   Experiment,
   ExperimentDefinition,
+  ExperimentDefinitionChanges,
   ExperimentStatus,
   ExperimentSummaryFilters,
   ExperimentVariantSummary,
   Exposure,
+  Holdout,
 } from '../experiments/types.js';
 
 /**
@@ -31,8 +33,9 @@ export interface ExperimentCapability {
    * Stores a definition as a `draft` with a new UUID `id` and `createdAt` = now; `winner`,
    * `startedAt` and `endedAt` are `null`. The definition comes from core's
    * `validateExperimentDefinition` (stores may re-run it). Throws `conflict` when an experiment
-   * with the same name exists (names are unique across all statuses), `unauthorized` unless
-   * service role.
+   * with the same name exists (names are unique across all statuses), or when its layer slice
+   * overlaps the slice of a draft or running experiment of the same layer (the message names
+   * that experiment; `details.experimentId`), `unauthorized` unless service role.
    */
   insertExperiment(definition: ExperimentDefinition): Promise<Experiment>;
 
@@ -40,13 +43,27 @@ export interface ExperimentCapability {
    * Replaces fields of an experiment whose status is still `expectedStatus` (compare-and-set:
    * `conflict` otherwise, so a definition can never change under a concurrent start). Core's
    * `updateExperiment` decides which fields may change in which status and validates the
-   * merged definition. Throws `not_found`, `conflict` (status changed, or the new name is taken),
-   * `unauthorized` unless service role.
+   * merged definition. Throws `not_found`, `conflict` (status changed, the new name is taken,
+   * or the new layer slice overlaps another draft or running experiment's), `unauthorized`
+   * unless service role. `changes.layer: null` removes the layer slice.
    */
   updateExperiment(
     id: string,
-    update: { expectedStatus: ExperimentStatus; changes: Partial<ExperimentDefinition> },
+    update: { expectedStatus: ExperimentStatus; changes: ExperimentDefinitionChanges },
   ): Promise<Experiment>;
+
+  /**
+   * Sets the project's holdout (one per store), stamping `updatedAt` with the store's clock.
+   * The input comes from core's `validateHoldout` (stores re-check it: `invalid_input`).
+   * Already-assigned users keep their assignments. `unauthorized` unless service role.
+   */
+  setHoldout(holdout: { share: number; seed: string }): Promise<Holdout>;
+
+  /**
+   * The project's holdout, or `null` when none was set. Every signed-in role reads it (flag
+   * clients need it to decide); `null` for `anon`, which learns nothing about experiments.
+   */
+  getHoldout(): Promise<Holdout | null>;
 
   /** Experiment by id or unique name. `not_found` otherwise (and for the `anon` role). */
   getExperiment(idOrName: string): Promise<Experiment>;

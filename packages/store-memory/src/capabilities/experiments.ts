@@ -11,7 +11,11 @@ import {
   type Exposure,
   FactoredError,
   type FactorValue,
+  findLayerOverlap,
+  type Holdout,
+  layerOverlapError,
   validateExperimentDefinition,
+  validateHoldout,
 } from '@factoredui/core';
 import type { Access } from '../access.js';
 import type { MemoryContext } from '../context.js';
@@ -114,6 +118,8 @@ function matchesFilters(experiment: Experiment, filters: ExperimentSummaryFilter
   return true;
 }
 
+const HOLDOUT_SETTING = 'holdout';
+
 // Creation times strictly increase (across every store of the process), so "ordered by
 // createdAt" is insertion order even for experiments created within one millisecond.
 let lastCreated = 0;
@@ -136,6 +142,12 @@ export function experimentsCapability({
     return values;
   };
 
+  /** The holdout, kept in the settings table (so it persists with the rest). */
+  const storedHoldout = (): Holdout | null => {
+    const text = db.tables.settings.get(HOLDOUT_SETTING);
+    return text === undefined ? null : (JSON.parse(text) as Holdout);
+  };
+
   const nameTaken = (tables: MemoryTables, name: string, exceptId?: string) => {
     for (const experiment of tables.experiments.values()) {
       if (experiment.name === name && experiment.id !== exceptId) return true;
@@ -155,6 +167,8 @@ export function experimentsCapability({
           { details: { field: 'name' } },
         );
       }
+      const overlap = valid.layer && findLayerOverlap(valid.layer, db.tables.experiments.values());
+      if (valid.layer && overlap) throw layerOverlapError(valid.layer, overlap);
       const experiment: Experiment = {
         ...valid,
         id: createRandomId(),
@@ -191,9 +205,32 @@ export function experimentsCapability({
           { details: { field: 'name' } },
         );
       }
-      const updated: Experiment = { ...current, ...definition };
+      const overlap =
+        definition.layer && findLayerOverlap(definition.layer, db.tables.experiments.values(), id);
+      if (definition.layer && overlap) throw layerOverlapError(definition.layer, overlap);
+      const { layer: _previous, ...unlayered } = current;
+      const updated: Experiment = { ...unlayered, ...definition };
       db.write('experiments', (t) => t.experiments.set(id, updated), id);
       return clone(updated);
+    },
+
+    async setHoldout(input) {
+      const access = await getAccess();
+      access.assertService('setHoldout');
+      const { share, seed } = validateHoldout(input);
+      const holdout: Holdout = { share, seed, updatedAt: new Date().toISOString() };
+      db.write(
+        'experiments',
+        (t) => t.settings.set(HOLDOUT_SETTING, JSON.stringify(holdout)),
+        HOLDOUT_SETTING,
+      );
+      return clone(holdout);
+    },
+
+    async getHoldout() {
+      const access = await getAccess();
+      if (!canReadDefinitions(access)) return null;
+      return storedHoldout();
     },
 
     async getExperiment(idOrName) {
@@ -289,7 +326,12 @@ export function experimentsCapability({
       }
       let variantKey = requested;
       if (!access.isService || variantKey === undefined) {
-        const decision = decideAssignment(experiment, userId, userFactors(userId, experiment.path));
+        const decision = decideAssignment(
+          experiment,
+          userId,
+          userFactors(userId, experiment.path),
+          storedHoldout(),
+        );
         if (decision.variant === null) {
           throw new FactoredError(
             'conflict',

@@ -25,6 +25,7 @@ const DATA_TABLES = [
   'sessions',
   'erasure_log',
   'lifecycle_settings',
+  'holdout',
 ].map((t) => `factoredui.${t}`);
 
 /** A migrated database for one test file, with an owner connection and a teardown. */
