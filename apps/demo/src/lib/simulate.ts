@@ -235,7 +235,7 @@ export async function simulateTraffic(options: SimulationOptions): Promise<Simul
     onProgress = () => {},
     pause = async () => {},
   } = options;
-  const random = createSeededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 31));
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const base = now();
   const preEnd = base - DAY;
   const assigned: Record<string, number> = {};
@@ -244,7 +244,11 @@ export async function simulateTraffic(options: SimulationOptions): Promise<Simul
   let done = 0;
   onProgress({ phase: 'visitors', done, total: users });
 
-  const simulateOne = async () => {
+  const simulateOne = async (visitor: number) => {
+    // Each visitor draws from a stream of its own: with visitors running concurrently, one
+    // shared stream would hand out numbers in whatever order their awaits happen to settle, so
+    // the same seed would give different traffic whenever a library adds or removes a tick.
+    const random = createSeededRandom((seed + Math.imul(visitor + 1, 0x9e3779b1)) >>> 0);
     const userId = options.seed === undefined ? createRandomId() : seededUuid(random);
     const store = storeFor(userId);
     const clumsy = random() ** 1.5;
@@ -305,8 +309,9 @@ export async function simulateTraffic(options: SimulationOptions): Promise<Simul
   let next = 0;
   const worker = async () => {
     while (next < users) {
+      const visitor = next;
       next += 1;
-      await simulateOne();
+      await simulateOne(visitor);
       await pause();
     }
   };
