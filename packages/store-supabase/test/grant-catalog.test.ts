@@ -34,6 +34,9 @@ import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
 // likewise; get_metric_plan reads metric_plans as the caller (select for authenticated only).
 // Reviewed additions of the fast refresh (#18): factor_values_sql is a pure function returning
 // the factor query text (compute_factors, callable by clients as before, runs it).
+// Reviewed with the 4× first refresh (#18, 20261204000100): factor_pairs_sql and
+// factor_expand_sql are the two halves of that text (factor_values_sql calls both, so they are
+// executable wherever it is), pure functions of their argument.
 const CLIENT_FUNCTIONS = [
   'activate_spec(input jsonb)',
   'append_governance_log(entry jsonb)',
@@ -56,6 +59,8 @@ const CLIENT_FUNCTIONS = [
   'experiment_json(e factoredui.experiments)',
   'experiment_summaries(experiment_ids uuid[])',
   'exposure_json(x factoredui.exposures)',
+  'factor_expand_sql(pairs text)',
+  'factor_pairs_sql(source text)',
   'factor_value_json(user_id text, path text, factor text, value double precision, as_of timestamp with time zone)',
   'factor_values_sql(source text)',
   'find_experiment(id_or_name text)',
@@ -152,12 +157,17 @@ const CLIENT_FUNCTIONS_OF = {
  * mark_factor_pairs (#18) is a trigger function (not callable directly): it records the
  * (user, path) of the events its own statement inserted or deleted in the service-only
  * factor_dirty table.
+ * load_factors_into_empty (#18) is executable by service_role only and checks invoker_kind()
+ * itself: it fills an EMPTY factors table (nothing otherwise) with what refresh_factors would
+ * write, dropping the table's two indexes for the load and re-creating them, with the same
+ * names and definitions, before it returns (owner rights: the reason it is a definer).
  */
 const DEFINER_FUNCTIONS = [
   'erase_deleted_auth_user()',
   'erase_user(user_id text)',
   'erase_user_data(user_id text, source text)',
   'get_component_aggregates(query jsonb)',
+  'load_factors_into_empty(as_of timestamp with time zone, window_ms double precision)',
   'mark_factor_pairs()',
   'process_erasure_requests(options jsonb)',
   'prune_events(options jsonb)',
