@@ -36,7 +36,10 @@ import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
 // the factor query text (compute_factors, callable by clients as before, runs it).
 // Reviewed with the 4× first refresh (#18, 20261204000100): factor_pairs_sql and
 // factor_expand_sql are the two halves of that text (factor_values_sql calls both, so they are
-// executable wherever it is), pure functions of their argument.
+// executable wherever it is), pure functions of their argument. check_event_sessions and
+// check_event_times (20261204000200) are the session and createdAt checks insert_events runs
+// (as its caller): SECURITY INVOKER, they only raise the error insert_events gives for a bad
+// batch, reading sessions under the caller's row-level security as insert_events always did.
 const CLIENT_FUNCTIONS = [
   'activate_spec(input jsonb)',
   'append_governance_log(entry jsonb)',
@@ -49,6 +52,8 @@ const CLIENT_FUNCTIONS = [
   'arg_version(input jsonb)',
   'assignment_json(a factoredui.assignments)',
   'caller_kind()',
+  'check_event_sessions(events jsonb)',
+  'check_event_times(events jsonb)',
   'check_window(window_ms double precision)',
   'cluster_json(c factoredui.clusters)',
   'compute_factors(as_of timestamp with time zone, window_ms double precision)',
