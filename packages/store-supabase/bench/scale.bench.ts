@@ -16,7 +16,9 @@
  *
  * Sizes: 1M events (unless `FACTOREDUI_BENCH_SKIP_1M=1`); 5M with `FACTOREDUI_BENCH_5M=1`, 10M
  * with `FACTOREDUI_BENCH_10M=1` (seeding alone takes about 1 minute per million events per
- * database on 2 shared cores). Each figure is also printed to stderr as soon as it is measured.
+ * database on 2 shared cores). `FACTOREDUI_BENCH_LARGE_AFTER_ONLY=1` measures 5M and 10M on the
+ * current migrations only (no before database, no DuckDB). Each figure is also printed to
+ * stderr as soon as it is measured.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
@@ -393,6 +395,74 @@ async function measureSize(url: string, admin: pg.Client, events: number): Promi
   }
 }
 
+/**
+ * The "after" database alone (no before, no DuckDB): what `FACTOREDUI_BENCH_LARGE_AFTER_ONLY=1`
+ * runs for 5M and 10M, where the old refresh alone takes many minutes per call.
+ */
+async function measureAfterOnly(url: string, admin: pg.Client, events: number): Promise<void> {
+  const label = `${n(events)} events`;
+  const name = `factoredui_bench_after_${process.pid}`;
+  const after = await createDatabase(admin, url, name);
+  try {
+    await migrate(after, { bootstrap: true });
+    const [seedMs] = await timed(() => seedRealistic(after, { seed: 18, events }));
+    const [first, sum] = await refresh(after, AS_OF);
+    const [again] = await refresh(after, AS_OF);
+    await insertNextHour(after);
+    const [hour] = await refresh(after, NEXT_HOUR);
+    const mode = (await after.query('select mode, pairs from factoredui.factor_refresh')).rows[0];
+    await after.query('update factoredui.factor_refresh set exact = false');
+    const [full] = await refresh(after, NEXT_HOUR);
+    const size = (
+      await after.query(
+        `select pg_total_relation_size('factoredui.events')::float8 as events,
+                pg_relation_size('factoredui.events')::float8 as heap,
+                pg_total_relation_size('factoredui.factors')::float8 as factors,
+                (select count(*) from factoredui.events)::float8 as n`,
+      )
+    ).rows[0] as { events: number; heap: number; factors: number; n: number };
+    record(
+      {
+        name: `refresh_factors after, first, ${label}`,
+        value: first,
+        unit: 'ms',
+        better: 'lower',
+        notes: `values (count/checksum) ${sum}; after only`,
+      },
+      {
+        name: `refresh_factors after, nothing new, ${label}`,
+        value: again,
+        unit: 'ms',
+        better: 'lower',
+      },
+      {
+        name: `refresh_factors after, +10,000 events and +1 h (incremental), ${label}`,
+        value: hour,
+        unit: 'ms',
+        better: 'lower',
+        notes: `${mode?.mode}, ${n(Number(mode?.pairs))} pairs recomputed`,
+      },
+      {
+        name: `refresh_factors after, the same forced full, ${label}`,
+        value: full,
+        unit: 'ms',
+        better: 'lower',
+      },
+      {
+        name: `storage per million events (heap + indexes), ${label}`,
+        value: ((size.events / size.n) * 1e6) / 2 ** 20,
+        unit: 'MB',
+        better: 'lower',
+        notes: `heap ${(((size.heap / size.n) * 1e6) / 2 ** 20).toFixed(0)} MB; current factor values ${(size.factors / 2 ** 20).toFixed(0)} MB; seeding ${(seedMs / 1000).toFixed(0)} s`,
+      },
+    );
+    tableRows.push([label, '—', n(first), '—', '—', n(again), '—', n(hour), '—', '—']);
+  } finally {
+    await after.end();
+    await admin.query(`drop database if exists ${name} with (force)`);
+  }
+}
+
 /** Events partitioned by day against the plain table: the factor query, and retention. */
 async function partitioning(pool: pg.Pool): Promise<void> {
   await pool.query(`create table public.events_by_day (like factoredui.events including defaults)
@@ -493,7 +563,13 @@ const suite: BenchSuite = {
       const sizes = process.env.FACTOREDUI_BENCH_SKIP_1M ? [] : [1_000_000];
       if (process.env.FACTOREDUI_BENCH_5M) sizes.push(5_000_000);
       if (process.env.FACTOREDUI_BENCH_10M) sizes.push(10_000_000);
-      for (const size of sizes) await measureSize(url, admin, size);
+      for (const size of sizes) {
+        if (size > 1_000_000 && process.env.FACTOREDUI_BENCH_LARGE_AFTER_ONLY) {
+          await measureAfterOnly(url, admin, size);
+        } else {
+          await measureSize(url, admin, size);
+        }
+      }
     } finally {
       await admin.end();
     }
