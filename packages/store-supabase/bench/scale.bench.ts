@@ -14,8 +14,11 @@
  *   retention (one day of events) as a DELETE against a partition DROP.
  * - Storage per million events (heap and indexes) and of the current factor values.
  *
- * Sizes: 1M events always; 5M with `FACTOREDUI_BENCH_5M=1`, 10M with `FACTOREDUI_BENCH_10M=1`
- * (seeding alone takes about 1 minute per million events per database on 2 shared cores).
+ * Sizes: 1M events (unless `FACTOREDUI_BENCH_SKIP_1M=1`); 5M with `FACTOREDUI_BENCH_5M=1`, 10M
+ * with `FACTOREDUI_BENCH_10M=1` (seeding alone takes about 1 minute per million events per
+ * database on 2 shared cores). `FACTOREDUI_BENCH_LARGE_AFTER_ONLY=1` measures 5M and 10M on the
+ * current migrations only (no before database, no DuckDB). Each figure is also printed to
+ * stderr as soon as it is measured.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
@@ -34,6 +37,15 @@ const NEXT_HOUR = '2026-01-08T01:00:00.000Z';
 const FIRST_AFTER = '20261128000100';
 
 const records: BenchRecord[] = [];
+/** Keeps records, and prints each on stderr at once: a long run that is stopped keeps its figures. */
+function record(...items: BenchRecord[]): void {
+  for (const r of items) {
+    process.stderr.write(
+      `scale: ${r.name}: ${r.value.toFixed(r.unit === '×' ? 2 : 0)} ${r.unit}\n`,
+    );
+  }
+  records.push(...items);
+}
 const tableRows: (string | number)[][] = [];
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 
@@ -48,7 +60,11 @@ async function createDatabase(admin: pg.Client, url: string, name: string): Prom
   await admin.query(`create database ${name}`);
   const target = new URL(url);
   target.pathname = `/${name}`;
-  return new pg.Pool({ connectionString: target.toString(), max: 8 });
+  const pool = new pg.Pool({ connectionString: target.toString(), max: 8 });
+  // An idle client closed by the server (the database dropped WITH (FORCE) at the end, or a
+  // restart) must not crash the run: the next query reports any real problem.
+  pool.on('error', () => {});
+  return pool;
 }
 
 /** The schema as it was before #18: bootstrap and the older migrations only. */
@@ -255,7 +271,7 @@ async function measureSize(url: string, admin: pg.Client, events: number): Promi
       sumBefore === sumAfter && hourSumBefore === hourSumAfter && fullSum === hourSumAfter;
 
     const note = `${n(pairs.rows[0]?.n)} pairs, values (count/checksum) ${sumAfter}; before = after: ${identical ? 'yes' : 'NO'}`;
-    records.push(
+    record(
       {
         name: `refresh_factors before, first, ${label}`,
         value: firstBefore,
@@ -315,14 +331,14 @@ async function measureSize(url: string, admin: pg.Client, events: number): Promi
     ]);
 
     const anchor = await duckdb(options);
-    records.push({
+    record({
       name: `DuckDB, the same factors, ${label}`,
       value: anchor.ms,
       unit: 'ms',
       better: 'lower',
       notes: `${n(anchor.values)} values (PostgreSQL: ${sumAfter.split('/')[0]}); median of 3; in memory`,
     });
-    records.push({
+    record({
       name: `refresh_factors after (first) / DuckDB, ${label}`,
       value: firstAfter / anchor.ms,
       unit: '×',
@@ -337,7 +353,7 @@ async function measureSize(url: string, admin: pg.Client, events: number): Promi
                 (select count(*) from factoredui.events)::float8 as n`,
       )
     ).rows[0] as { events: number; heap: number; factors: number; n: number };
-    records.push({
+    record({
       name: `storage per million events (heap + indexes), ${label}`,
       value: ((size.events / size.n) * 1e6) / 2 ** 20,
       unit: 'MB',
@@ -355,7 +371,7 @@ async function measureSize(url: string, admin: pg.Client, events: number): Promi
         const tag = `${batch === 50 ? 'e' : 'f'}${writers}`;
         const b = await ingest(before, tag, batch, writers, total);
         const a = await ingest(after, tag, batch, writers, total);
-        records.push(
+        record(
           {
             name: `insert_events before, batches of ${batch}, ${writers} writer(s)`,
             value: b,
@@ -380,6 +396,74 @@ async function measureSize(url: string, admin: pg.Client, events: number): Promi
       `drop database if exists factoredui_bench_before_${process.pid} with (force)`,
     );
     await admin.query(`drop database if exists factoredui_bench_after_${process.pid} with (force)`);
+  }
+}
+
+/**
+ * The "after" database alone (no before, no DuckDB): what `FACTOREDUI_BENCH_LARGE_AFTER_ONLY=1`
+ * runs for 5M and 10M, where the old refresh alone takes many minutes per call.
+ */
+async function measureAfterOnly(url: string, admin: pg.Client, events: number): Promise<void> {
+  const label = `${n(events)} events`;
+  const name = `factoredui_bench_after_${process.pid}`;
+  const after = await createDatabase(admin, url, name);
+  try {
+    await migrate(after, { bootstrap: true });
+    const [seedMs] = await timed(() => seedRealistic(after, { seed: 18, events }));
+    const [first, sum] = await refresh(after, AS_OF);
+    const [again] = await refresh(after, AS_OF);
+    await insertNextHour(after);
+    const [hour] = await refresh(after, NEXT_HOUR);
+    const mode = (await after.query('select mode, pairs from factoredui.factor_refresh')).rows[0];
+    await after.query('update factoredui.factor_refresh set exact = false');
+    const [full] = await refresh(after, NEXT_HOUR);
+    const size = (
+      await after.query(
+        `select pg_total_relation_size('factoredui.events')::float8 as events,
+                pg_relation_size('factoredui.events')::float8 as heap,
+                pg_total_relation_size('factoredui.factors')::float8 as factors,
+                (select count(*) from factoredui.events)::float8 as n`,
+      )
+    ).rows[0] as { events: number; heap: number; factors: number; n: number };
+    record(
+      {
+        name: `refresh_factors after, first, ${label}`,
+        value: first,
+        unit: 'ms',
+        better: 'lower',
+        notes: `values (count/checksum) ${sum}; after only`,
+      },
+      {
+        name: `refresh_factors after, nothing new, ${label}`,
+        value: again,
+        unit: 'ms',
+        better: 'lower',
+      },
+      {
+        name: `refresh_factors after, +10,000 events and +1 h (incremental), ${label}`,
+        value: hour,
+        unit: 'ms',
+        better: 'lower',
+        notes: `${mode?.mode}, ${n(Number(mode?.pairs))} pairs recomputed`,
+      },
+      {
+        name: `refresh_factors after, the same forced full, ${label}`,
+        value: full,
+        unit: 'ms',
+        better: 'lower',
+      },
+      {
+        name: `storage per million events (heap + indexes), ${label}`,
+        value: ((size.events / size.n) * 1e6) / 2 ** 20,
+        unit: 'MB',
+        better: 'lower',
+        notes: `heap ${(((size.heap / size.n) * 1e6) / 2 ** 20).toFixed(0)} MB; current factor values ${(size.factors / 2 ** 20).toFixed(0)} MB; seeding ${(seedMs / 1000).toFixed(0)} s`,
+      },
+    );
+    tableRows.push([label, '—', n(first), '—', '—', n(again), '—', n(hour), '—', '—']);
+  } finally {
+    await after.end();
+    await admin.query(`drop database if exists ${name} with (force)`);
   }
 }
 
@@ -430,6 +514,9 @@ async function partitioning(pool: pg.Pool): Promise<void> {
   let dropMs = 0;
   try {
     await client.query('begin');
+    // Events are append-only outside the data lifecycle (20261130000100): delete as
+    // prune_events does, under its marker.
+    await client.query("select set_config('factoredui.lifecycle', 'prune', true)");
     [deleteMs] = await timed(() =>
       client.query('delete from factoredui.events where created_at >= $1 and created_at < $2', [
         oldest,
@@ -444,7 +531,7 @@ async function partitioning(pool: pg.Pool): Promise<void> {
     client.release();
   }
   await pool.query('drop table public.events_by_day');
-  records.push(
+  record(
     {
       name: 'factor query, events in one table (1M)',
       value: plain,
@@ -477,10 +564,16 @@ const suite: BenchSuite = {
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     try {
-      const sizes = [1_000_000];
+      const sizes = process.env.FACTOREDUI_BENCH_SKIP_1M ? [] : [1_000_000];
       if (process.env.FACTOREDUI_BENCH_5M) sizes.push(5_000_000);
       if (process.env.FACTOREDUI_BENCH_10M) sizes.push(10_000_000);
-      for (const size of sizes) await measureSize(url, admin, size);
+      for (const size of sizes) {
+        if (size > 1_000_000 && process.env.FACTOREDUI_BENCH_LARGE_AFTER_ONLY) {
+          await measureAfterOnly(url, admin, size);
+        } else {
+          await measureSize(url, admin, size);
+        }
+      }
     } finally {
       await admin.end();
     }

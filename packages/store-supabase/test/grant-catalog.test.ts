@@ -40,6 +40,12 @@ import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
 // without touching the table); holdout_json formats a row.
 // Reviewed additions of the fast refresh (#18): factor_values_sql is a pure function returning
 // the factor query text (compute_factors, callable by clients as before, runs it).
+// Reviewed with the 4× first refresh (#18, 20261204000100): factor_pairs_sql and
+// factor_expand_sql are the two halves of that text (factor_values_sql calls both, so they are
+// executable wherever it is), pure functions of their argument. check_event_sessions and
+// check_event_times (20261204000200) are the session and createdAt checks insert_events runs
+// (as its caller): SECURITY INVOKER, they only raise the error insert_events gives for a bad
+// batch, reading sessions under the caller's row-level security as insert_events always did.
 const CLIENT_FUNCTIONS = [
   'activate_spec(input jsonb)',
   'append_governance_log(entry jsonb)',
@@ -52,6 +58,8 @@ const CLIENT_FUNCTIONS = [
   'arg_version(input jsonb)',
   'assignment_json(a factoredui.assignments)',
   'caller_kind()',
+  'check_event_sessions(events jsonb)',
+  'check_event_times(events jsonb)',
   'check_window(window_ms double precision)',
   'cluster_json(c factoredui.clusters)',
   'compute_factors(as_of timestamp with time zone, window_ms double precision)',
@@ -62,6 +70,8 @@ const CLIENT_FUNCTIONS = [
   'experiment_json(e factoredui.experiments)',
   'experiment_summaries(experiment_ids uuid[])',
   'exposure_json(x factoredui.exposures)',
+  'factor_expand_sql(pairs text)',
+  'factor_pairs_sql(source text)',
   'factor_value_json(user_id text, path text, factor text, value double precision, as_of timestamp with time zone)',
   'factor_values_sql(source text)',
   'find_experiment(id_or_name text)',
@@ -161,12 +171,17 @@ const CLIENT_FUNCTIONS_OF = {
  * mark_factor_pairs (#18) is a trigger function (not callable directly): it records the
  * (user, path) of the events its own statement inserted or deleted in the service-only
  * factor_dirty table.
+ * load_factors_into_empty (#18) is executable by service_role only and checks invoker_kind()
+ * itself: it fills an EMPTY factors table (nothing otherwise) with what refresh_factors would
+ * write, dropping the table's two indexes for the load and re-creating them, with the same
+ * names and definitions, before it returns (owner rights: the reason it is a definer).
  */
 const DEFINER_FUNCTIONS = [
   'erase_deleted_auth_user()',
   'erase_user(user_id text)',
   'erase_user_data(user_id text, source text)',
   'get_component_aggregates(query jsonb)',
+  'load_factors_into_empty(as_of timestamp with time zone, window_ms double precision)',
   'mark_factor_pairs()',
   'process_erasure_requests(options jsonb)',
   'prune_events(options jsonb)',

@@ -14,6 +14,8 @@ import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
  */
 
 const SESSION = '00000000-0000-4000-8000-000000000001';
+/** A session of another user (user-2), created by the duplicate test. */
+const OTHER = '00000000-0000-4000-8000-000000000002';
 const event = (i: number, createdAt: string, sessionId = SESSION) => ({
   id: `00000000-0000-7000-8000-${i.toString(16).padStart(12, '0')}`,
   sessionId,
@@ -96,6 +98,72 @@ function insertSuite(name: string, open: () => Promise<TestDatabase>): void {
         code: '22023',
         message: expect.stringContaining('is malformed'),
       });
+    });
+
+    it('attack: a duplicate is never inserted, yet its session is checked as before', async () => {
+      const first = event(1100, '2026-01-01T00:00:00Z');
+      expect((await insert([first])).rows[0]?.r).toEqual({ inserted: 1, duplicates: 0 });
+      // The same id again with a session that does not exist: the foreign key never sees a
+      // duplicate (ON CONFLICT skips it), the session check still does.
+      const missing = '00000000-0000-4000-8000-0000000000fe';
+      expect(await failure([{ ...first, sessionId: missing }])).toEqual({
+        code: 'P0002',
+        message: `event ${first.id}: session ${missing} does not exist; start it with startSession first.`,
+      });
+      // ...or with another user's session, beside a new event that is fine: nothing stored.
+      await db.sql.query(
+        `insert into factoredui.sessions (id, user_id, started_at, metadata)
+         values ($1, 'user-2', '2026-01-01T00:00:00Z', '{"platform":"web"}')`,
+        [OTHER],
+      );
+      const fine = event(1101, '2026-01-01T00:00:00Z');
+      expect(await failure([fine, { ...first, sessionId: OTHER }])).toEqual({
+        code: '22023',
+        message: `event ${first.id}: session ${OTHER} belongs to another user.`,
+      });
+      const { rows } = await db.sql.query(
+        'select count(*)::int as n from factoredui.events where id = $1',
+        [fine.id],
+      );
+      expect(rows[0]?.n).toBe(0);
+    });
+
+    it('keeps the order of checks: the session comes before createdAt, constraints and limits', async () => {
+      const missing = '00000000-0000-4000-8000-0000000000fd';
+      const cases = [
+        { ...event(1200, '2026-01-01T00:00:00Z', missing), type: 'no-such-type' },
+        { ...event(1201, '2026-01-01T00:00:00Z', missing), payload: { big: 'x'.repeat(70_000) } },
+        event(1202, '2026-13-45T00:00:00.000Z', missing),
+        event(1203, '2026-01-01 00:00:00', missing),
+        event(1204, '2026-01-01T00:00:00Z', OTHER),
+      ];
+      for (const bad of cases) {
+        expect(await failure([event(1210, '2026-01-01T00:00:00Z'), bad])).toMatchObject({
+          code: bad.sessionId === OTHER ? '22023' : 'P0002',
+          message: expect.stringContaining(`session ${bad.sessionId}`),
+        });
+      }
+      // Without the session problem, each is refused for its own reason.
+      expect(
+        await failure([{ ...event(1220, '2026-01-01T00:00:00Z'), type: 'no-such-type' }]),
+      ).toMatchObject({
+        code: '22023',
+        message: expect.stringContaining('rejected by constraint'),
+      });
+      expect(
+        await failure([
+          { ...event(1221, '2026-01-01T00:00:00Z'), payload: { big: 'x'.repeat(70_000) } },
+        ]),
+      ).toMatchObject({ code: '22023', message: expect.stringContaining('eventPayloadBytes') });
+      expect(await failure([event(1222, '2026-01-01 00:00:00')])).toEqual({
+        code: '22023',
+        message: 'createdAt must be an ISO 8601 time with a time zone, got "2026-01-01 00:00:00".',
+      });
+      const { rows } = await db.sql.query(
+        'select count(*)::int as n from factoredui.events where id = $1',
+        [event(1210, '').id],
+      );
+      expect(rows[0]?.n).toBe(0);
     });
 
     it('attack: the path rule inlined in the CHECK and in insert_events is the old is_component_path, path by path', async () => {

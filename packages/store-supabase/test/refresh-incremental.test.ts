@@ -89,9 +89,24 @@ function refreshSuite(name: string, open: () => Promise<TestDatabase>): void {
       return result;
     };
 
+    /** The factor table's indexes and constraints, as the catalog defines them. */
+    const shape = async () =>
+      (
+        await db.sql.query(
+          `select 'index ' || indexname || ': ' || indexdef as def from pg_indexes
+           where schemaname = 'factoredui' and tablename = 'factors'
+           union all
+           select 'constraint ' || conname || ': ' || pg_get_constraintdef(oid) from pg_constraint
+           where conrelid = 'factoredui.factors'::regclass
+           order by 1`,
+        )
+      ).rows.map((r) => String(r.def));
+    let initialShape: string[] = [];
+
     beforeAll(async () => {
       db = await open();
       service = createPostgresStore(db.sql, { as: 'service' });
+      initialShape = await shape();
       await insert(batch('a1', 12_000, 300, T0));
     });
     afterAll(async () => {
@@ -99,11 +114,32 @@ function refreshSuite(name: string, open: () => Promise<TestDatabase>): void {
     });
 
     it('a full refresh equals the reference engine row by row on realistic data', async () => {
+      expect(await table()).toEqual([]);
+      // The first refresh loads the empty table and builds its indexes afterwards: the same
+      // indexes and constraints as before, and the same values.
       await refreshAndCompare(T0);
       expect((await state())?.mode).toBe('full');
+      expect(initialShape).toContain(
+        'index factors_pkey: CREATE UNIQUE INDEX factors_pkey ON factoredui.factors USING btree (user_id, path, factor)',
+      );
+      expect(await shape()).toEqual(initialShape);
+      const pairs = new Set((await table()).map((r) => `${r[0]}\u0000${r[1]}`)).size;
+      expect((await state())?.pairs).toBe(pairs);
       // Refreshing again with nothing new recomputes nothing and changes nothing.
       await refreshAndCompare(T0);
       expect(await state()).toMatchObject({ mode: 'incremental', pairs: 0 });
+    });
+
+    it("attack: the bulk load is the service role's only, and never touches a table that holds values", async () => {
+      const call = 'select factoredui.load_factors_into_empty($1, 604800000) as loaded';
+      const user = { sub: 'u-attacker', role: 'authenticated' };
+      expect(await db.tryAs('authenticated', user, call, [T0])).toBe('42501');
+      expect(await db.tryAs('anon', { role: 'anon' }, call, [T0])).toBe('42501');
+      const before = await table();
+      const [row] = await db.selectAs('service_role', { role: 'service_role' }, call, [T0]);
+      expect(row?.loaded).toBeNull();
+      expect(await table()).toEqual(before);
+      expect(await shape()).toEqual(initialShape);
     });
 
     it('new events and a later asOf recompute only the affected pairs, with identical results', async () => {
@@ -165,6 +201,7 @@ function refreshSuite(name: string, open: () => Promise<TestDatabase>): void {
       await db.sql.query('truncate factoredui.factors');
       expect(await state()).toBeUndefined();
       await refreshAndCompare(hours(2));
+      expect(await shape()).toEqual(initialShape);
       await db.sql.query('truncate factoredui.events');
       stored.length = 0;
       await refreshAndCompare(hours(2));
