@@ -230,6 +230,7 @@ function benchStore(): FactoredStore {
       if (name === 'getIdentity') return async () => ({ role: 'user', userId: 'bench-user' });
       if (name === 'listExperiments') return async () => [experiment];
       if (name === 'listAssignments') return async () => [];
+      if (name === 'getHoldout') return async () => null;
       if (name === 'recordAssignment') return async (a: unknown) => a;
       return refuse;
     },
