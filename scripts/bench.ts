@@ -104,7 +104,10 @@ function readPreviousReport(): { generated: string; figures: Map<string, Previou
   const file = join(root, 'docs', 'benchmarks.md');
   if (!existsSync(file)) return { generated: 'never', figures };
   const text = readFileSync(file, 'utf8');
-  const generated = /^Generated (\S+)/m.exec(text)?.[1] ?? 'unknown';
+  // "Generated <time> on <machine>, <memory>, ..." -> "<time> on <machine>": a previous run on
+  // other hardware is named as such beside its figures.
+  const header = /^Generated (\S+) on ([^,]+),/m.exec(text);
+  const generated = header ? `${header[1]} on ${header[2]}` : 'unknown';
   let section = '';
   for (const line of text.split('\n')) {
     if (line.startsWith('## ')) section = line.slice(3).trim();
@@ -182,7 +185,9 @@ async function main(): Promise<void> {
     'Ratios are computed from the figures above them in the same run.',
     `The *previous* column is the same row in the report this run replaced (generated ${previous.generated}),`,
     'and *change* its ratio in the better direction: before and after side by side. Rows new in',
-    'this run have none; figures from a shared machine move by 10–30% between runs on their own.',
+    'this run have none; figures from a shared machine move by 10–30% between runs on their own,',
+    'and a previous run on other hardware mixes machine and code: rows that measure before and after',
+    'in this run (e.g. `refresh_factors before` / `after`) compare the code alone.',
     '',
     '| package | version |',
     '| --- | --- |',
