@@ -134,8 +134,8 @@ export interface LoadedState {
   holdout: HoldoutRule | null;
 }
 
-/** Definitions indexed by name, and the running ones by path; never mutated once built. */
-interface IndexedDefinitions {
+/** @internal Definitions indexed by name, and the running ones by path; never mutated once built. */
+export interface IndexedDefinitions {
   byName: Map<string, Experiment>;
   runningByPath: Map<string, Experiment[]>;
 }
@@ -154,15 +154,28 @@ function indexDefinitions(experiments: readonly Experiment[]): IndexedDefinition
   return { byName, runningByPath };
 }
 
-/** Bootstrapped definitions, indexed once per `experiments` array (clients share them). */
-const bootstrapDefinitions = new WeakMap<readonly Experiment[], IndexedDefinitions>();
+const sharedDefinitions = new WeakMap<readonly Experiment[], IndexedDefinitions>();
+
+/**
+ * @internal The index of an `experiments` array, built once per array and shared by every state
+ * built from it (bootstrapped clients, server flag state): replace the array, never edit it.
+ */
+export function definitionsOf(experiments: readonly Experiment[]): IndexedDefinitions {
+  let definitions = sharedDefinitions.get(experiments);
+  if (!definitions) {
+    definitions = indexDefinitions(experiments);
+    sharedDefinitions.set(experiments, definitions);
+  }
+  return definitions;
+}
 
 const NO_FACTORS: ReadonlyMap<string, FactorValue[]> = new Map();
 const NOTHING_REFUSED: ReadonlySet<string> = new Set();
 
 /**
- * @internal `holdout`: the project's holdout, if any. `shareDefinitions`: index `experiments` once per array and share the index between
- * states (the definitions maps of a state are read-only; only `assignments` is ever written).
+ * @internal `holdout`: the project's holdout, if any. `shareDefinitions`: use the shared index of
+ * `experiments` ({@link definitionsOf}; the definitions maps of a state are read-only, only
+ * `assignments` is ever written).
  */
 export function buildState(
   userId: string,
@@ -172,11 +185,7 @@ export function buildState(
   holdout: HoldoutRule | null = null,
   shareDefinitions = false,
 ): LoadedState {
-  let definitions = shareDefinitions ? bootstrapDefinitions.get(experiments) : undefined;
-  if (!definitions) {
-    definitions = indexDefinitions(experiments);
-    if (shareDefinitions) bootstrapDefinitions.set(experiments, definitions);
-  }
+  const definitions = shareDefinitions ? definitionsOf(experiments) : indexDefinitions(experiments);
   const ownAssignments = new Map<string, Assignment>();
   for (const assignment of assignments) {
     if (assignment.userId === userId) ownAssignments.set(assignment.experimentId, assignment);

@@ -5,9 +5,11 @@ import type { FactoredStore } from '../store/contract.js';
 import {
   assertSerializedState,
   buildState,
+  definitionsOf,
   evaluateIn,
   type FlagClient,
   type FlagClientSnapshot,
+  type IndexedDefinitions,
   newAssignment,
   readFlagData,
   type SerializedFlagState,
@@ -116,33 +118,6 @@ export async function loadFlagState(
   };
 }
 
-/** Definitions indexed once per experiments array (cached): by name, and running by path. */
-interface FlagDefinitions {
-  byName: Map<string, Experiment>;
-  runningByPath: Map<string, Experiment[]>;
-}
-
-const definitionsCache = new WeakMap<readonly Experiment[], FlagDefinitions>();
-
-function definitionsOf(experiments: readonly Experiment[]): FlagDefinitions {
-  let definitions = definitionsCache.get(experiments);
-  if (!definitions) {
-    const byName = new Map<string, Experiment>();
-    const runningByPath = new Map<string, Experiment[]>();
-    for (const experiment of experiments) {
-      byName.set(experiment.name, experiment);
-      if (experiment.status === 'running') {
-        const list = runningByPath.get(experiment.path);
-        if (list) list.push(experiment);
-        else runningByPath.set(experiment.path, [experiment]);
-      }
-    }
-    definitions = { byName, runningByPath };
-    definitionsCache.set(experiments, definitions);
-  }
-  return definitions;
-}
-
 /**
  * One user's evaluation over a {@link SerializedFlagState}, allocation-light: definitions are
  * indexed once per experiments array, the user's assignments are searched in place, and a
@@ -151,7 +126,7 @@ function definitionsOf(experiments: readonly Experiment[]): FlagDefinitions {
 class StateEvaluator {
   private readonly state: SerializedFlagState;
   private readonly at: string;
-  private readonly definitions: FlagDefinitions;
+  private readonly definitions: IndexedDefinitions;
   private readonly stored: readonly Assignment[];
   private factors: readonly FactorValue[] | null = null;
   /** Assignments predicted by this evaluator (sticky, and excluding on their path). */
