@@ -33,7 +33,9 @@ const TYPES = [
 async function seed(sql: PostgresConnection, events: number): Promise<void> {
   const users = Math.max(1, Math.floor(events / 20));
   const sessions = users * 2;
-  await sql.query('truncate factoredui.factors, factoredui.events, factoredui.sessions cascade');
+  await sql.query(
+    'truncate factoredui.pair_factors, factoredui.events, factoredui.sessions cascade',
+  );
   await sql.query(
     `insert into factoredui.sessions (id, user_id, started_at, metadata)
      select md5('s' || g)::uuid, 'user-' || (g % $1), $2::timestamptz - interval '7 days', '{"platform":"web"}'

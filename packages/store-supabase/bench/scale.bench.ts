@@ -349,7 +349,7 @@ async function measureSize(url: string, admin: pg.Client, events: number): Promi
       await after.query(
         `select pg_total_relation_size('factoredui.events')::float8 as events,
                 pg_relation_size('factoredui.events')::float8 as heap,
-                pg_total_relation_size('factoredui.factors')::float8 as factors,
+                pg_total_relation_size('factoredui.pair_factors')::float8 as factors,
                 (select count(*) from factoredui.events)::float8 as n`,
       )
     ).rows[0] as { events: number; heap: number; factors: number; n: number };
@@ -421,7 +421,7 @@ async function measureAfterOnly(url: string, admin: pg.Client, events: number): 
       await after.query(
         `select pg_total_relation_size('factoredui.events')::float8 as events,
                 pg_relation_size('factoredui.events')::float8 as heap,
-                pg_total_relation_size('factoredui.factors')::float8 as factors,
+                pg_total_relation_size('factoredui.pair_factors')::float8 as factors,
                 (select count(*) from factoredui.events)::float8 as n`,
       )
     ).rows[0] as { events: number; heap: number; factors: number; n: number };

@@ -46,6 +46,10 @@ import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
 // check_event_times (20261204000200) are the session and createdAt checks insert_events runs
 // (as its caller): SECURITY INVOKER, they only raise the error insert_events gives for a bad
 // batch, reading sessions under the caller's row-level security as insert_events always did.
+// Reviewed with the pair-per-row factors (#18, 20261205000100): factor_columns_sql is the last
+// step of the factor query text (factor_expand_sql calls it), a pure function of its argument.
+// write_factor_value, the INSTEAD OF trigger of the factors view, is revoked from every client
+// role (triggers cannot be called directly; the view's own grants decide who writes).
 const CLIENT_FUNCTIONS = [
   'activate_spec(input jsonb)',
   'append_governance_log(entry jsonb)',
@@ -70,6 +74,7 @@ const CLIENT_FUNCTIONS = [
   'experiment_json(e factoredui.experiments)',
   'experiment_summaries(experiment_ids uuid[])',
   'exposure_json(x factoredui.exposures)',
+  'factor_columns_sql(pairs text)',
   'factor_expand_sql(pairs text)',
   'factor_pairs_sql(source text)',
   'factor_value_json(user_id text, path text, factor text, value double precision, as_of timestamp with time zone)',
@@ -171,17 +176,12 @@ const CLIENT_FUNCTIONS_OF = {
  * mark_factor_pairs (#18) is a trigger function (not callable directly): it records the
  * (user, path) of the events its own statement inserted or deleted in the service-only
  * factor_dirty table.
- * load_factors_into_empty (#18) is executable by service_role only and checks invoker_kind()
- * itself: it fills an EMPTY factors table (nothing otherwise) with what refresh_factors would
- * write, dropping the table's two indexes for the load and re-creating them, with the same
- * names and definitions, before it returns (owner rights: the reason it is a definer).
  */
 const DEFINER_FUNCTIONS = [
   'erase_deleted_auth_user()',
   'erase_user(user_id text)',
   'erase_user_data(user_id text, source text)',
   'get_component_aggregates(query jsonb)',
-  'load_factors_into_empty(as_of timestamp with time zone, window_ms double precision)',
   'mark_factor_pairs()',
   'process_erasure_requests(options jsonb)',
   'prune_events(options jsonb)',
@@ -205,12 +205,15 @@ const TABLE_PRIVILEGES = {
     // The as_of and window of everyone's current values (no personal data), for get_factors.
     'factor_refresh:SELECT',
     'factor_snapshots:SELECT',
+    // A view of pair_factors (security_invoker): the user's own rows, by pair_factors' policy.
     'factors:SELECT',
     'governance_log:SELECT',
     // The project's holdout (share and seed): flag clients need it to decide (#19).
     'holdout:SELECT',
     'metric_plans:SELECT',
     'metrics:SELECT',
+    // The current factor values, one row per (user, path): the user's own rows (policy).
+    'pair_factors:SELECT',
     'sessions:INSERT,SELECT',
     'spec_pointers:SELECT',
     'specs:SELECT',

@@ -392,9 +392,9 @@ function statisticsSuite(name: string, open: () => Promise<TestDatabase>): void 
       ) => {
         for (let i = from; i <= to; i += 1) {
           await db.sql.query(
-            `insert into factoredui.factors (user_id, path, factor, value, as_of)
-             values ($1, $2, 'error_rate', $3, $4)
-             on conflict (user_id, path, factor) do update set value = excluded.value, as_of = excluded.as_of`,
+            `insert into factoredui.pair_factors (user_id, path, error_rate, as_of)
+             values ($1, $2, $3, $4)
+             on conflict (user_id, path) do update set error_rate = excluded.error_rate, as_of = excluded.as_of`,
             [aggUser(i), AGG_PATH, value(i), asOf],
           );
         }

@@ -15,7 +15,7 @@ import {
   type SerializedFlagState,
 } from './client.js';
 import { decideFlag, defaultEvaluation } from './decide.js';
-import type { Assignment, DeviceMetadata, Experiment, FlagEvaluation } from './types.js';
+import type { Assignment, DeviceMetadata, FlagEvaluation } from './types.js';
 
 /** Options of {@link loadFlagState}. */
 export interface LoadFlagStateOptions {

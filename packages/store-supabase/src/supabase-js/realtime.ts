@@ -14,7 +14,7 @@ export const TOPIC_TABLES: Readonly<
   Record<StoreTopic, readonly { table: string; key: string | null }[]>
 > = {
   events: [{ table: 'events', key: null }],
-  factors: [{ table: 'factors', key: null }],
+  factors: [{ table: 'pair_factors', key: null }],
   experiments: [{ table: 'experiments', key: 'id' }],
   assignments: [
     { table: 'assignments', key: 'user_id' },

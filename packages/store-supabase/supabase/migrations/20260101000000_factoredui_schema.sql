@@ -186,7 +186,14 @@ create table if not exists factoredui.factors (
   as_of timestamptz not null,
   primary key (user_id, path, factor)
 );
-create index if not exists factors_path_factor_idx on factoredui.factors (path, factor);
+-- (Since 20261205000100 factoredui.factors is a view of factoredui.pair_factors: the table's
+-- statements in older migrations run only while it is a table, so every file can run again.)
+do $$
+begin
+  if (select c.relkind from pg_class c where c.oid = to_regclass('factoredui.factors')) = 'r' then
+    create index if not exists factors_path_factor_idx on factoredui.factors (path, factor);
+  end if;
+end $$;
 
 create table if not exists factoredui.factor_snapshots (
   user_id text not null,

@@ -10,7 +10,6 @@
 
 alter table factoredui.sessions enable row level security;
 alter table factoredui.events enable row level security;
-alter table factoredui.factors enable row level security;
 alter table factoredui.factor_snapshots enable row level security;
 alter table factoredui.clusters enable row level security;
 alter table factoredui.experiments enable row level security;
@@ -38,9 +37,16 @@ drop policy if exists events_own_insert on factoredui.events;
 create policy events_own_insert on factoredui.events for insert to authenticated
   with check (user_id = (select factoredui.uid()));
 
-drop policy if exists factors_own_select on factoredui.factors;
-create policy factors_own_select on factoredui.factors for select to authenticated
-  using (user_id = (select factoredui.uid()));
+-- factoredui.factors while it is a table (a view of pair_factors since 20261205000100).
+do $$
+begin
+  if (select c.relkind from pg_class c where c.oid = to_regclass('factoredui.factors')) = 'r' then
+    alter table factoredui.factors enable row level security;
+    drop policy if exists factors_own_select on factoredui.factors;
+    create policy factors_own_select on factoredui.factors for select to authenticated
+      using (user_id = (select factoredui.uid()));
+  end if;
+end $$;
 drop policy if exists factor_snapshots_own_select on factoredui.factor_snapshots;
 create policy factor_snapshots_own_select on factoredui.factor_snapshots for select to authenticated
   using (user_id = (select factoredui.uid()));

@@ -24,9 +24,15 @@ create trigger sessions_notify after insert on factoredui.sessions
 drop trigger if exists events_notify on factoredui.events;
 create trigger events_notify after insert on factoredui.events
   for each statement execute function factoredui.notify_change('events');
-drop trigger if exists factors_notify on factoredui.factors;
-create trigger factors_notify after insert or update or delete on factoredui.factors
-  for each statement execute function factoredui.notify_change('factors');
+-- factoredui.factors while it is a table (a view of pair_factors since 20261205000100).
+do $$
+begin
+  if (select c.relkind from pg_class c where c.oid = to_regclass('factoredui.factors')) = 'r' then
+    drop trigger if exists factors_notify on factoredui.factors;
+    create trigger factors_notify after insert or update or delete on factoredui.factors
+      for each statement execute function factoredui.notify_change('factors');
+  end if;
+end $$;
 drop trigger if exists factor_snapshots_notify on factoredui.factor_snapshots;
 create trigger factor_snapshots_notify after insert on factoredui.factor_snapshots
   for each statement execute function factoredui.notify_change('factors');

@@ -120,14 +120,20 @@ end $$;
 -- The factor name: a CHECK (no per-row lookup) instead of the foreign key. The list is the
 -- factor catalog (a test keeps both equal to FACTOR_CATALOG of @factoredui/core).
 -- ---------------------------------------------------------------------------------------------
-alter table factoredui.factors drop constraint if exists factors_factor_fkey;
-alter table factoredui.factors drop constraint if exists factors_factor_check;
--- Room on each page for the new version of an updated value: a refresh updates values in
--- place, and with free space on the page PostgreSQL does so without touching the indexes (HOT).
-alter table factoredui.factors set (fillfactor = 70);
-alter table factoredui.factors add constraint factors_factor_check check (factor in ('completion_rate',
-  'drop_off_rate', 'error_rate', 'retry_count', 'rage_click_count', 'dead_click_count', 'scroll_reversal_count',
-  'hesitation_ms', 'component_depth', 'sibling_count', 'form_field_count'));
+-- (factoredui.factors while it is a table: a view of pair_factors since 20261205000100.)
+do $$
+begin
+  if (select c.relkind from pg_class c where c.oid = to_regclass('factoredui.factors')) = 'r' then
+    alter table factoredui.factors drop constraint if exists factors_factor_fkey;
+    alter table factoredui.factors drop constraint if exists factors_factor_check;
+    -- Room on each page for the new version of an updated value: a refresh updates values in
+    -- place, and with free space on the page PostgreSQL does so without touching the indexes (HOT).
+    alter table factoredui.factors set (fillfactor = 70);
+    alter table factoredui.factors add constraint factors_factor_check check (factor in ('completion_rate',
+      'drop_off_rate', 'error_rate', 'retry_count', 'rage_click_count', 'dead_click_count', 'scroll_reversal_count',
+      'hesitation_ms', 'component_depth', 'sibling_count', 'form_field_count'));
+  end if;
+end $$;
 
 -- ---------------------------------------------------------------------------------------------
 -- Refresh state: the as_of and window of the current values, and whether the table holds
@@ -204,12 +210,17 @@ begin
 end $$;
 revoke all on function factoredui.forget_factor_refresh() from public, anon, authenticated;
 
-drop trigger if exists factors_forget_refresh on factoredui.factors;
-create trigger factors_forget_refresh after insert or update or delete on factoredui.factors
-  for each statement execute function factoredui.forget_factor_refresh();
-drop trigger if exists factors_truncate_refresh on factoredui.factors;
-create trigger factors_truncate_refresh after truncate on factoredui.factors
-  for each statement execute function factoredui.forget_factor_refresh();
+do $$
+begin
+  if (select c.relkind from pg_class c where c.oid = to_regclass('factoredui.factors')) = 'r' then
+    drop trigger if exists factors_forget_refresh on factoredui.factors;
+    create trigger factors_forget_refresh after insert or update or delete on factoredui.factors
+      for each statement execute function factoredui.forget_factor_refresh();
+    drop trigger if exists factors_truncate_refresh on factoredui.factors;
+    create trigger factors_truncate_refresh after truncate on factoredui.factors
+      for each statement execute function factoredui.forget_factor_refresh();
+  end if;
+end $$;
 drop trigger if exists events_truncate_refresh on factoredui.events;
 create trigger events_truncate_refresh after truncate on factoredui.events
   for each statement execute function factoredui.forget_factor_refresh();

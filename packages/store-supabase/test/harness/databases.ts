@@ -18,7 +18,7 @@ const DATA_TABLES = [
   'specs',
   'clusters',
   'factor_snapshots',
-  'factors',
+  'pair_factors',
   'aggregate_releases',
   'aggregate_release_cohorts',
   'events',
