@@ -316,9 +316,11 @@ export interface FactorColumns {
  *
  * Cost: O(1) work per event and O(1) state per open (user, path) and (user, path, session)
  * group, plus the timestamps of impressions and `click`/`input`/`scroll`/`submit` events
- * (8 bytes each), which hesitation needs: "the first strictly later action" is an order
- * statistic, and events may arrive out of order, so those timestamps are buffered per
- * session and sorted at the end, only when they did not already arrive in time order.
+ * (12 bytes each: time and group, in one log of two typed arrays), which hesitation needs: "the
+ * first strictly later action" is an order statistic, and events may arrive out of order, so
+ * those timestamps are buffered and, for each result, grouped by session (a counting sort) and
+ * sorted only where they did not already arrive in time order. The state holds no array per
+ * session or per pair, so the garbage collector has little to copy while events stream in.
  *
  * @example
  * ```ts
