@@ -47,16 +47,18 @@ const HAS_NAVIGATION = 2;
 const HAS_COMPLETE = 4;
 const HAS_CLICK_OR_SUBMIT = 8;
 
-/** State of one (user, path, session) group. */
+/**
+ * State of one (user, path, session) group. Its impression and action times are not kept here
+ * but in the engine's time log (two typed arrays for all groups): an array or two per group
+ * would be most of the engine's heap, and every one of them copied by the garbage collector.
+ */
 interface SessionGroup {
   sessionId: string;
+  /** The group's index in the time log. */
+  index: number;
   flags: number;
-  /** Impression times (epoch ms), buffered for hesitation. */
-  impressions: number[] | null;
-  impressionsSorted: boolean;
-  /** Times of `click` / `input` / `scroll` / `submit` events, buffered for hesitation. */
-  actions: number[] | null;
-  actionsSorted: boolean;
+  /** The pair's previous session group (the pair's groups are a list, newest first). */
+  next: SessionGroup | null;
 }
 
 /** State of one (user, path) pair: O(1) counters plus its session groups. */
@@ -76,14 +78,17 @@ interface PairGroup {
   formFieldSum: number;
   formFieldCount: number;
   /**
-   * The pair's sessions: a short array searched from the end (most pairs have a few, and a
-   * session's events arrive together), switched to a map past {@link SESSIONS_IN_ARRAY}.
+   * The pair's newest session group, the head of a list of all of them: searched from the head
+   * (most pairs have one or two, and a session's events arrive together), no array per pair.
    */
-  sessions: SessionGroup[] | Map<string, SessionGroup>;
+  sessions: SessionGroup | null;
+  sessionCount: number;
+  /** Past {@link SESSIONS_IN_LIST} sessions, a map from session id to group as well. */
+  sessionMap: Map<string, SessionGroup> | null;
 }
 
-/** Sessions a pair keeps in an array before it switches to a map. */
-const SESSIONS_IN_ARRAY = 8;
+/** Sessions of a pair searched along its list before it gets a map. */
+const SESSIONS_IN_LIST = 8;
 
 function newPair(userId: string, path: string): PairGroup {
   return {
@@ -101,20 +106,20 @@ function newPair(userId: string, path: string): PairGroup {
     siblingCount: 0,
     formFieldSum: 0,
     formFieldCount: 0,
-    sessions: [],
+    sessions: null,
+    sessionCount: 0,
+    sessionMap: null,
   };
 }
 
-/** Buffers the time of an action of a session, noting when they stop arriving in order. */
-function pushAction(session: SessionGroup, t: number): void {
-  if (session.actions === null) session.actions = [t];
-  else {
-    if (t < (session.actions[session.actions.length - 1] as number)) session.actionsSorted = false;
-    session.actions.push(t);
-  }
+/** The time log grouped by session group; see `groupTimes` in {@link createFactorEngine}. */
+interface GroupedTimes {
+  impressions: Float64Array;
+  impressionsAt: Uint32Array;
+  actions: Float64Array;
+  actionsAt: Uint32Array;
 }
 
-const ascending = (a: number, b: number) => a - b;
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -219,24 +224,24 @@ function numberField(payload: FactoredEvent['payload'], key: string): number | u
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
-/**
- * Sum and count of hesitations of one session: for each impression, the gap to the first
- * strictly later action. Both lists sorted ascending; a two-pointer merge, O(i + a).
- */
-function hesitationOf(
-  impressions: readonly number[],
-  actions: readonly number[],
-): [number, number] {
-  let sum = 0;
-  let count = 0;
-  let j = 0;
-  for (const t of impressions) {
-    while (j < actions.length && (actions[j] as number) <= t) j += 1;
-    if (j === actions.length) break;
-    sum += (actions[j] as number) - t;
-    count += 1;
+/** A typed array twice as long (at least 1024), holding the old contents. */
+function grown<T extends Int32Array | Float64Array>(column: T): T {
+  const next = new (column.constructor as new (length: number) => T)(
+    Math.max(1024, column.length * 2),
+  );
+  next.set(column);
+  return next;
+}
+
+/** Sorts `times[from..to)` ascending in place, when it is not already. */
+function sortRange(times: Float64Array, from: number, to: number): void {
+  for (let i = from + 1; i < to; i += 1) {
+    if ((times[i] as number) < (times[i - 1] as number)) {
+      // Typed arrays sort numerically, without a comparator call.
+      times.subarray(from, to).sort();
+      return;
+    }
   }
-  return [sum, count];
 }
 
 /**
@@ -311,9 +316,11 @@ export interface FactorColumns {
  *
  * Cost: O(1) work per event and O(1) state per open (user, path) and (user, path, session)
  * group, plus the timestamps of impressions and `click`/`input`/`scroll`/`submit` events
- * (8 bytes each), which hesitation needs: "the first strictly later action" is an order
- * statistic, and events may arrive out of order, so those timestamps are buffered per
- * session and sorted at the end, only when they did not already arrive in time order.
+ * (12 bytes each: time and group, in one log of two typed arrays), which hesitation needs: "the
+ * first strictly later action" is an order statistic, and events may arrive out of order, so
+ * those timestamps are buffered and, for each result, grouped by session (a counting sort) and
+ * sorted only where they did not already arrive in time order. The state holds no array per
+ * session or per pair, so the garbage collector has little to copy while events stream in.
  *
  * @example
  * ```ts
@@ -331,6 +338,23 @@ export function createFactorEngine(window: FactorWindow): FactorEngine {
   let pairCount = 0;
   let eventsSeen = 0;
   let eventsInWindow = 0;
+  let groupCount = 0;
+  // The time log: impression and action times of every group, in arrival order, each with its
+  // group's index (`index` for an impression, `~index`, negative, for an action). Typed arrays:
+  // the garbage collector neither copies nor scans them.
+  let logLength = 0;
+  let logGroup = new Int32Array(0);
+  let logTime = new Float64Array(0);
+  /** Buffers the time of an impression (`entry` = group index) or action (`~index`). */
+  const buffer = (entry: number, t: number): void => {
+    if (logLength === logTime.length) {
+      logGroup = grown(logGroup);
+      logTime = grown(logTime);
+    }
+    logGroup[logLength] = entry;
+    logTime[logLength] = t;
+    logLength += 1;
+  };
 
   const add = (event: FactoredEvent): void => {
     eventsSeen += 1;
@@ -356,44 +380,27 @@ export function createFactorEngine(window: FactorWindow): FactorEngine {
       pairCount += 1;
     }
     const sessionId = event.sessionId;
-    const sessions = pair.sessions;
-    let session: SessionGroup | undefined;
-    if (Array.isArray(sessions)) {
-      for (let i = sessions.length - 1; i >= 0; i -= 1) {
-        if ((sessions[i] as SessionGroup).sessionId === sessionId) {
-          session = sessions[i];
-          break;
-        }
-      }
-    } else session = sessions.get(sessionId);
-    if (session === undefined) {
-      session = {
-        sessionId,
-        flags: 0,
-        impressions: null,
-        impressionsSorted: true,
-        actions: null,
-        actionsSorted: true,
-      };
-      if (!Array.isArray(sessions)) sessions.set(sessionId, session);
-      else if (sessions.length < SESSIONS_IN_ARRAY) sessions.push(session);
-      else {
+    let session: SessionGroup | null | undefined = pair.sessions;
+    if (pair.sessionMap === null) {
+      while (session !== null && session.sessionId !== sessionId) session = session.next;
+    } else session = pair.sessionMap.get(sessionId);
+    if (session === null || session === undefined) {
+      session = { sessionId, index: groupCount, flags: 0, next: pair.sessions };
+      groupCount += 1;
+      pair.sessions = session;
+      pair.sessionCount += 1;
+      if (pair.sessionMap !== null) pair.sessionMap.set(sessionId, session);
+      else if (pair.sessionCount > SESSIONS_IN_LIST) {
         const map = new Map<string, SessionGroup>();
-        for (const s of sessions) map.set(s.sessionId, s);
-        map.set(sessionId, session);
-        pair.sessions = map;
+        for (let s: SessionGroup | null = session; s !== null; s = s.next) map.set(s.sessionId, s);
+        pair.sessionMap = map;
       }
     }
     pair.events += 1;
     switch (event.type) {
       case 'impression': {
         session.flags |= HAS_IMPRESSION;
-        if (session.impressions === null) session.impressions = [t];
-        else {
-          if (t < (session.impressions[session.impressions.length - 1] as number))
-            session.impressionsSorted = false;
-          session.impressions.push(t);
-        }
+        buffer(session.index, t);
         const payload = event.payload;
         const depth = numberField(payload, 'component_depth');
         if (depth !== undefined) {
@@ -420,11 +427,11 @@ export function createFactorEngine(window: FactorWindow): FactorEngine {
       case 'submit':
         pair.clicksAndSubmits += 1;
         session.flags |= HAS_CLICK_OR_SUBMIT;
-        pushAction(session, t);
+        buffer(~session.index, t);
         break;
       case 'input':
       case 'scroll':
-        pushAction(session, t);
+        buffer(~session.index, t);
         break;
       case 'error':
         pair.errors += 1;
@@ -443,8 +450,49 @@ export function createFactorEngine(window: FactorWindow): FactorEngine {
     }
   };
 
+  /**
+   * The time log grouped by session group (a counting sort, stable), impressions and actions
+   * apart: group `g`'s impressions are `impressions[impressionsAt[g]]` up to (excluding)
+   * `impressions[impressionsAt[g + 1]]`, in arrival order. The log itself is left as it is, so
+   * more events may be added afterwards.
+   */
+  const groupTimes = (): GroupedTimes => {
+    const impressionsAt = new Uint32Array(groupCount + 1);
+    const actionsAt = new Uint32Array(groupCount + 1);
+    for (let i = 0; i < logLength; i += 1) {
+      const entry = logGroup[i] as number;
+      if (entry >= 0) (impressionsAt[entry + 1] as number) += 1;
+      else (actionsAt[~entry + 1] as number) += 1;
+    }
+    for (let g = 0; g < groupCount; g += 1) {
+      (impressionsAt[g + 1] as number) += impressionsAt[g] as number;
+      (actionsAt[g + 1] as number) += actionsAt[g] as number;
+    }
+    const impressions = new Float64Array(impressionsAt[groupCount] as number);
+    const actions = new Float64Array(actionsAt[groupCount] as number);
+    // Where the next time of each group goes.
+    const impressionsNext = impressionsAt.slice(0, groupCount);
+    const actionsNext = actionsAt.slice(0, groupCount);
+    for (let i = 0; i < logLength; i += 1) {
+      const entry = logGroup[i] as number;
+      if (entry >= 0) {
+        impressions[impressionsNext[entry] as number] = logTime[i] as number;
+        (impressionsNext[entry] as number) += 1;
+      } else {
+        actions[actionsNext[~entry] as number] = logTime[i] as number;
+        (actionsNext[~entry] as number) += 1;
+      }
+    }
+    return { impressions, impressionsAt, actions, actionsAt };
+  };
+
   /** Emits the values of one pair in catalog order: `emit(factorIndex, value)`. */
-  const emitPair = (pair: PairGroup, emit: (factor: number, value: number) => void): void => {
+  const emitPair = (
+    pair: PairGroup,
+    times: GroupedTimes,
+    emit: (factor: number, value: number) => void,
+  ): void => {
+    const { impressions, impressionsAt, actions, actionsAt } = times;
     let sessionsAny = 0;
     let sessionsWithImpression = 0;
     let sessionsCompleted = 0;
@@ -452,7 +500,7 @@ export function createFactorEngine(window: FactorWindow): FactorEngine {
     let sessionsWithClick = 0;
     let hesitationSum = 0;
     let hesitationCount = 0;
-    for (const session of pair.sessions.values()) {
+    for (let session = pair.sessions; session !== null; session = session.next) {
       sessionsAny += 1;
       const f = session.flags;
       if (f & HAS_IMPRESSION) {
@@ -461,18 +509,22 @@ export function createFactorEngine(window: FactorWindow): FactorEngine {
       }
       if (f & HAS_NAVIGATION) sessionsWithNavigation += 1;
       if (f & HAS_CLICK_OR_SUBMIT) sessionsWithClick += 1;
-      if (session.impressions !== null && session.actions !== null) {
-        if (!session.impressionsSorted) {
-          session.impressions.sort(ascending);
-          session.impressionsSorted = true;
-        }
-        if (!session.actionsSorted) {
-          session.actions.sort(ascending);
-          session.actionsSorted = true;
-        }
-        const [sum, count] = hesitationOf(session.impressions, session.actions);
-        hesitationSum += sum;
-        hesitationCount += count;
+      const g = session.index;
+      const i0 = impressionsAt[g] as number;
+      const i1 = impressionsAt[g + 1] as number;
+      const a0 = actionsAt[g] as number;
+      const a1 = actionsAt[g + 1] as number;
+      if (i0 === i1 || a0 === a1) continue;
+      sortRange(impressions, i0, i1);
+      sortRange(actions, a0, a1);
+      // Each impression's gap to the first strictly later action: a two-pointer merge, O(i + a).
+      let j = a0;
+      for (let i = i0; i < i1; i += 1) {
+        const t = impressions[i] as number;
+        while (j < a1 && (actions[j] as number) <= t) j += 1;
+        if (j === a1) break;
+        hesitationSum += (actions[j] as number) - t;
+        hesitationCount += 1;
       }
     }
     // Indexes into FACTOR_NAMES (catalog order).
@@ -490,12 +542,13 @@ export function createFactorEngine(window: FactorWindow): FactorEngine {
   };
 
   /** Every pair in output order: user id, then path, by UTF-16 code units. */
-  const forEachPair = (visit: (pair: PairGroup) => void): void => {
+  const forEachPair = (visit: (pair: PairGroup, times: GroupedTimes) => void): void => {
+    const times = groupTimes();
     // Sorting the output keys (not the input) gives one canonical order for every store.
     for (const userId of [...users.keys()].sort(byCodeUnit)) {
       const paths = users.get(userId) as Map<string, PairGroup>;
       const keys = paths.size === 1 ? [...paths.keys()] : [...paths.keys()].sort(byCodeUnit);
-      for (const path of keys) visit(paths.get(path) as PairGroup);
+      for (const path of keys) visit(paths.get(path) as PairGroup, times);
     }
   };
 
@@ -507,9 +560,9 @@ export function createFactorEngine(window: FactorWindow): FactorEngine {
       sink(pair.userId, pair.path, FACTOR_NAMES[factor] as FactorName, value);
       count += 1;
     };
-    forEachPair((pair) => {
+    forEachPair((pair, times) => {
       current = pair;
-      emitPair(pair, emit);
+      emitPair(pair, times, emit);
     });
     return count;
   };
@@ -553,10 +606,10 @@ export function createFactorEngine(window: FactorWindow): FactorEngine {
         values[length] = value;
         length += 1;
       };
-      forEachPair((pair) => {
+      forEachPair((pair, times) => {
         userIds.push(pair.userId);
         paths.push(pair.path);
-        emitPair(pair, emit);
+        emitPair(pair, times, emit);
       });
       pairIndex = pairIndex.slice(0, length);
       factorIndex = factorIndex.slice(0, length);

@@ -57,6 +57,32 @@ describe('the factor engine gives the results of the previous engine', () => {
     expect(computeFactors(shuffled(many, 4), { asOf: END })).toEqual(expected);
   });
 
+  it('hesitation from the time log: interleaved sessions of one pair, shuffled, ties, added in two halves', () => {
+    // Thousands of buffered times for a few groups of one pair (the log grows several times),
+    // timestamps drawn from a small range so that equal times and unsorted groups abound, and a
+    // group next to another in the log; the second half arrives after a first result.
+    const random = createSeededRandom(5);
+    const kinds: FactoredEvent['type'][] = ['impression', 'click', 'input', 'scroll', 'submit'];
+    const many: FactoredEvent[] = Array.from({ length: 6_000 }, (_, i) => ({
+      id: `e${i}`,
+      sessionId: `s${Math.floor(random() * 4)}`,
+      userId: i % 3 === 0 ? 'u-b' : 'u-a',
+      type: kinds[Math.floor(random() * kinds.length)] as FactoredEvent['type'],
+      path: i % 5 === 0 ? 'shop/b' : 'shop/a',
+      payload: {},
+      createdAt: new Date(Date.parse(END) - 1 - Math.floor(random() * 2_000)).toISOString(),
+    }));
+    const engine = createFactorEngine({ asOf: END });
+    engine.addAll(many.slice(0, 3_000));
+    expect(engine.result()).toEqual(referenceComputeFactors(many.slice(0, 3_000), { asOf: END }));
+    engine.addAll(shuffled(many.slice(3_000), 8));
+    const expected = referenceComputeFactors(many, { asOf: END });
+    expect(expected.filter((v) => v.factor === 'hesitation_ms').length).toBe(4);
+    expect(engine.result()).toEqual(expected);
+    // Computing a result sorts copies, never the log: the same result again.
+    expect(engine.result()).toEqual(expected);
+  });
+
   it('streams (forEachValue) and columns (resultColumns) hold exactly result()', () => {
     const engine = createFactorEngine({ asOf: END });
     engine.addAll(realistic);
