@@ -199,9 +199,10 @@ export function envelopeProblem(envelope: unknown): string | null {
   if (unbound) return unbound;
   if (!isObject(envelope.spec)) return 'envelope.spec must be a plain JSON object';
   // Limits first: a spec nested 10,000 deep must not reach a recursive walk.
+  // The measure also refuses everything that is not plain JSON (non-finite numbers, undefined,
+  // functions, class instances, cycles), so no second walk is needed.
   const tooBig = jsonLimitProblem(envelope.spec, 'envelope.spec', 'specBytes');
   if (tooBig) return tooBig;
-  if (!isJsonValue(envelope.spec)) return 'envelope.spec must be a plain JSON object';
   if (typeof envelope.spec_hash !== 'string' || !HASH_HEX.test(envelope.spec_hash))
     return 'envelope.spec_hash must be 64 lowercase hex characters';
   if (typeof envelope.signature !== 'string' || !SIGNATURE.test(envelope.signature))
@@ -226,6 +227,28 @@ export function envelopeProblem(envelope: unknown): string | null {
 }
 
 /**
+ * Checks the envelope's shape (no hashing): the envelope, typed, or the failure
+ * (`unbound_envelope`, `malformed_envelope`).
+ */
+export function checkShape(envelope: unknown): SpecVerification | SignedSpecEnvelope {
+  if (isObject(envelope)) {
+    const unbound = unboundEnvelopeProblem(envelope);
+    if (unbound) return fail('unbound_envelope', `${unbound}.`);
+  }
+  const problem = envelopeProblem(envelope);
+  if (problem) return fail('malformed_envelope', `${problem}.`);
+  return envelope as SignedSpecEnvelope;
+}
+
+/** The failure for a spec whose canonical hash `actual` is not the envelope's `spec_hash`. */
+export function hashMismatch(envelope: SignedSpecEnvelope, actual: string): SpecVerification {
+  return fail(
+    'hash_mismatch',
+    `spec_hash ${envelope.spec_hash} does not match the spec (its canonical hash is ${actual}): the spec was changed after signing.`,
+  );
+}
+
+/**
  * Checks the envelope's shape and its `spec_hash` against `actualHash` (the hex SHA-256 of
  * the canonical spec, computed by the caller's hash): the envelope, or the failure.
  */
@@ -233,20 +256,9 @@ export async function checkShapeAndHash(
   envelope: unknown,
   actualHash: (spec: JsonObject) => string | Promise<string>,
 ): Promise<SpecVerification | SignedSpecEnvelope> {
-  if (isObject(envelope)) {
-    const unbound = unboundEnvelopeProblem(envelope);
-    if (unbound) return fail('unbound_envelope', `${unbound}.`);
-  }
-  const problem = envelopeProblem(envelope);
-  if (problem) return fail('malformed_envelope', `${problem}.`);
-  const env = envelope as SignedSpecEnvelope;
-  // envelopeProblem already checked that the spec is plain JSON.
+  const env = checkShape(envelope);
+  if ('ok' in env) return env;
+  // checkShape already checked that the spec is plain JSON.
   const actual = await actualHash(env.spec);
-  if (actual !== env.spec_hash) {
-    return fail(
-      'hash_mismatch',
-      `spec_hash ${env.spec_hash} does not match the spec (its canonical hash is ${actual}): the spec was changed after signing.`,
-    );
-  }
-  return env;
+  return actual === env.spec_hash ? env : hashMismatch(env, actual);
 }

@@ -2,10 +2,11 @@ import { FactoredError } from '../errors.js';
 import type { JsonObject } from '../util/json.js';
 import {
   canonicalBytes,
-  checkShapeAndHash,
+  checkShape,
   decodeKey,
   fail,
   fromHex,
+  hashMismatch,
   isObject,
   type SpecVerification,
   type SpecVerifier,
@@ -20,6 +21,13 @@ import {
   verifyInJavaScript,
   verifyNatively,
 } from './ed25519.js';
+
+/** A promise's outcome as a value, so two can be awaited together and read in a chosen order. */
+const settle = <T>(work: Promise<T>): Promise<{ value: T } | { error: unknown }> =>
+  work.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 
 /**
  * Client-side verification of signed specs. The signature is checked by the platform's Ed25519
@@ -171,33 +179,32 @@ export function createEd25519Verifier(
       // Fail closed, before looking at the envelope, when nothing can hash.
       if ((!sha256 || !sha512) && !globalThis.crypto?.subtle)
         return fail('verification_unavailable', UNAVAILABLE);
-      let checked: Awaited<ReturnType<typeof checkShapeAndHash>>;
-      try {
-        checked = await checkShapeAndHash(envelope, hashSpecAsync);
-      } catch (cause) {
-        return fail('verification_unavailable', `SHA-256 failed: ${messageOf(cause)}`);
-      }
+      const checked = checkShape(envelope);
       if ('ok' in checked) return checked;
       const trusted = table.get(checked.key_id);
+      // The signature covers the envelope's spec_hash, not the spec, so it is checked while the
+      // spec is hashed (two WebCrypto jobs at once, one wait instead of two); both must hold,
+      // and failures are reported in the order of a sequential check: the hash first.
+      const hashing = settle(hashSpecAsync(checked.spec));
+      const signing = settle(
+        trusted && /^[0-9a-f]{128}$/.test(checked.signature)
+          ? verifySignature(fromHex(checked.signature), specSigningPayload(checked), trusted)
+          : Promise.resolve(false),
+      );
+      const [actual, signed] = await Promise.all([hashing, signing]);
+      if ('error' in actual)
+        return fail('verification_unavailable', `SHA-256 failed: ${messageOf(actual.error)}`);
+      if (actual.value !== checked.spec_hash) return hashMismatch(checked, actual.value);
       if (!trusted) {
         return fail(
           'unknown_key',
           `key_id "${checked.key_id}" is not among the trusted keys (${[...table.keys()].join(', ')}); add its public key to the verifier or re-sign the spec.`,
         );
       }
-      let valid = false;
-      if (/^[0-9a-f]{128}$/.test(checked.signature)) {
-        try {
-          valid = await verifySignature(
-            fromHex(checked.signature),
-            specSigningPayload(checked),
-            trusted,
-          );
-        } catch (cause) {
-          // Lengths are checked above, so only a SHA-512 provider can throw here.
-          return fail('verification_unavailable', `SHA-512 failed: ${messageOf(cause)}`);
-        }
-      }
+      // Lengths are checked before, so only a SHA-512 provider can throw here.
+      if ('error' in signed)
+        return fail('verification_unavailable', `SHA-512 failed: ${messageOf(signed.error)}`);
+      const valid = signed.value;
       return valid
         ? { ok: true, keyId: checked.key_id }
         : fail(

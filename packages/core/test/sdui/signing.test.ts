@@ -218,6 +218,40 @@ describe('verification', () => {
     expect(await verifier.verify(tampered)).toMatchObject({ ok: false, reason: 'hash_mismatch' });
   });
 
+  it('hash and signature are checked at once, failures reported hash first, then key, then signature', async () => {
+    const envelope = await sign();
+    const tampered = structuredClone(envelope) as SignedSpecEnvelope & { spec: typeof SPEC };
+    tampered.spec.root.props.content = 'changed';
+    const badSignature = `${envelope.signature.slice(0, -2)}${envelope.signature.endsWith('00') ? '01' : '00'}`;
+    // Changed spec and broken signature: the spec is reported.
+    expect(await verifier.verify({ ...tampered, signature: badSignature })).toMatchObject({
+      ok: false,
+      reason: 'hash_mismatch',
+    });
+    // Changed spec and a key nobody trusts: the spec is reported.
+    expect(await verifier.verify({ ...tampered, key_id: 'nobody' })).toMatchObject({
+      ok: false,
+      reason: 'hash_mismatch',
+    });
+    // Intact spec, unknown key and a broken signature: the key is reported.
+    expect(
+      await verifier.verify({ ...envelope, key_id: 'nobody', signature: badSignature }),
+    ).toMatchObject({ ok: false, reason: 'unknown_key' });
+    // A hash provider that fails while the signature is being checked: unavailable, never ok.
+    const failingHash = createEd25519Verifier(
+      { old: RFC_PUBLIC },
+      {
+        sha256: () => {
+          throw new Error('no SHA-256 today');
+        },
+      },
+    );
+    expect(await failingHash.verify(envelope)).toMatchObject({
+      ok: false,
+      reason: 'verification_unavailable',
+    });
+  });
+
   it('rejects a spec re-hashed by an attacker (bad_signature)', async () => {
     const envelope = await sign();
     const spec = { ...SPEC, renderer_min: 1, root: { ...SPEC.root, id: 'evil' } };
