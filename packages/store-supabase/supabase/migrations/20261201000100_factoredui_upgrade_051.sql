@@ -140,7 +140,7 @@ begin
       when not exists (select 1 from factoredui.factor_catalog c where c.name = f.factor_name)
         then 'factor not in the catalog (0.5.1 structural scores are not factors any more)'
       when not factoredui.is_component_path(f.component_path) then 'component_path is not a valid path'
-      when f.value <> f.value or f.value in ('Infinity', '-Infinity') then 'value is not finite'
+      when f.value in ('NaN', 'Infinity', '-Infinity') then 'value is not finite'
     end as problem
   from factoredui_051.factors f;
   return next factoredui.upgrade_051_step('factors', 'upg051_factors', 'factoredui.factors',
@@ -153,7 +153,7 @@ begin
       when not exists (select 1 from factoredui.factor_catalog c where c.name = f.factor_name)
         then 'factor not in the catalog (0.5.1 structural scores are not factors any more)'
       when not factoredui.is_component_path(f.component_path) then 'component_path is not a valid path'
-      when f.value <> f.value or f.value in ('Infinity', '-Infinity') then 'value is not finite'
+      when f.value in ('NaN', 'Infinity', '-Infinity') then 'value is not finite'
       when row_number() over (partition by f.user_id, f.component_path, f.factor_name,
              date_trunc('milliseconds', f.snapshot_at) order by f.id) > 1
         then 'duplicate of another snapshot of the same factor at the same millisecond'

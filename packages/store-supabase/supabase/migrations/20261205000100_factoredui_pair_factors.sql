@@ -391,3 +391,94 @@ begin
   perform set_config('factoredui.refreshing', '', true);
   return jsonb_build_object('users', v_users, 'values', v_values);
 end $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Aggregates in a fixed order. avg and stddev_samp of doubles depend, in their last bits, on the
+-- order rows arrive in, which is the plan's: a hash aggregation reads them in scan order, a sort
+-- reorders the rows of a group arbitrarily. Through the view the live and the released
+-- aggregates got different plans and differed in the last digit of a stddev (the conformance
+-- suite's "released = live" check failed in some runs on PostgreSQL 15). Both now fold the values
+-- in user order: the same numbers from any plan. As 20261128000100 otherwise.
+-- ---------------------------------------------------------------------------------------------
+create or replace function factoredui.live_component_aggregates(query jsonb default '{}') returns jsonb
+language plpgsql stable set search_path = '' as $$
+declare
+  v_path text := factoredui.arg_path(query);
+  v_factors text[] := factoredui.arg_factors(query);
+  v_refreshed timestamptz := (select r.as_of from factoredui.factor_refresh r);
+  v_result jsonb;
+begin
+  select coalesce(jsonb_agg(jsonb_build_object(
+      'path', a.path, 'factor', a.factor, 'userCount', a.user_count, 'mean', a.mean, 'median', a.median,
+      'p95', a.p95, 'min', a.min, 'max', a.max, 'stddev', a.stddev, 'asOf', factoredui.iso(greatest(a.as_of, v_refreshed)))
+    order by a.path collate "C", a.ordinal), '[]')
+  into v_result
+  from (
+    select f.path, f.factor, c.ordinal,
+      count(distinct f.user_id) as user_count,
+      avg(f.value order by f.user_id) as mean,
+      percentile_cont(0.5) within group (order by f.value) as median,
+      percentile_cont(0.95) within group (order by f.value) as p95,
+      min(f.value) as min, max(f.value) as max,
+      stddev_samp(f.value order by f.user_id) as stddev,
+      max(f.as_of) as as_of
+    from factoredui.factors f join factoredui.factor_catalog c on c.name = f.factor
+    where (v_path is null or f.path = v_path)
+      and (v_factors is null or f.factor = any (v_factors))
+    group by f.path, f.factor, c.ordinal
+    having count(distinct f.user_id) >= 5
+  ) a;
+  return v_result;
+end $$;
+
+create or replace function factoredui.release_component_aggregates(at timestamptz) returns integer
+language plpgsql volatile set search_path = '' as $$
+declare
+  v_previous jsonb;
+  v_group record;
+  v_aggregate jsonb;
+  v_out jsonb := '[]';
+begin
+  perform factoredui.require_service('releaseStatistics');
+  if exists (select 1 from factoredui.aggregate_releases r where r.released_at = release_component_aggregates.at) then
+    return 0;
+  end if;
+  select r.aggregates into v_previous from factoredui.aggregate_releases r
+  where r.released_at < release_component_aggregates.at order by r.released_at desc limit 1;
+  for v_group in
+    select f.path, f.factor, c.ordinal,
+      array_agg(f.user_id order by f.user_id) as members,
+      array_agg(f.user_id || chr(31) || f.value::text order by f.user_id) as contributions,
+      count(distinct f.user_id) as user_count,
+      avg(f.value order by f.user_id) as mean,
+      percentile_cont(0.5) within group (order by f.value) as median,
+      percentile_cont(0.95) within group (order by f.value) as p95,
+      min(f.value) as min, max(f.value) as max,
+      stddev_samp(f.value order by f.user_id) as stddev,
+      max(f.as_of) as as_of
+    from factoredui.factors f join factoredui.factor_catalog c on c.name = f.factor
+    group by f.path, f.factor, c.ordinal
+    order by f.path collate "C", c.ordinal
+  loop
+    if v_group.user_count >= 5 and not exists (
+      select 1 from factoredui.aggregate_release_cohorts h
+      where h.path = v_group.path and h.factor = v_group.factor
+        and (factoredui.set_difference_size(h.members, v_group.members) between 1 and 4
+          or factoredui.changed_users(h.contributions, v_group.contributions) between 1 and 4)) then
+      insert into factoredui.aggregate_release_cohorts (path, factor, released_at, members, contributions)
+      values (v_group.path, v_group.factor, release_component_aggregates.at, v_group.members, v_group.contributions);
+      v_aggregate := jsonb_build_object('path', v_group.path, 'factor', v_group.factor,
+        'userCount', v_group.user_count, 'mean', v_group.mean, 'median', v_group.median, 'p95', v_group.p95,
+        'min', v_group.min, 'max', v_group.max, 'stddev', coalesce(v_group.stddev, 0),
+        'asOf', factoredui.iso(greatest(v_group.as_of, (select r.as_of from factoredui.factor_refresh r))));
+    else
+      v_aggregate := (select p from jsonb_array_elements(coalesce(v_previous, '[]')) p
+        where p ->> 'path' = v_group.path and p ->> 'factor' = v_group.factor);
+    end if;
+    if v_aggregate is not null then
+      v_out := v_out || jsonb_build_array(v_aggregate);
+    end if;
+  end loop;
+  insert into factoredui.aggregate_releases (released_at, aggregates) values (release_component_aggregates.at, v_out);
+  return jsonb_array_length(v_out);
+end $$;
