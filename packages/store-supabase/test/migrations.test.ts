@@ -29,6 +29,35 @@ describe('migrations (PGlite)', () => {
     expect(rows[0]?.n).toBe(FACTOR_CATALOG.length);
   });
 
+  it('attack: NaN and ±Infinity are refused in every stored factor value and threshold', async () => {
+    const codeOf = async (statement: string, value: string) => {
+      try {
+        await db.query(statement, [value]);
+        return 'ok';
+      } catch (error) {
+        return String((error as { code?: unknown }).code);
+      }
+    };
+    const path = 'shop/checkout/pay/submit';
+    const writes = [
+      `insert into factoredui.factors (user_id, path, factor, value, as_of)
+       values ('u-finite', '${path}', 'error_rate', $1, now())`,
+      `insert into factoredui.pair_factors (user_id, path, as_of, error_rate)
+       values ('u-finite', '${path}', now(), $1)`,
+      `insert into factoredui.factor_snapshots (user_id, path, factor, value, snapshot_at)
+       values ('u-finite', '${path}', 'error_rate', $1, now())`,
+      `insert into factoredui.thresholds (id, factor, operator, value)
+       values (gen_random_uuid(), 'error_rate', 'lt', $1)`,
+    ];
+    // PostgreSQL orders NaN equal to itself: a CHECK of \`value = value\` let it through.
+    for (const statement of writes) {
+      for (const value of ['NaN', 'Infinity', '-Infinity'])
+        expect(await codeOf(statement, value), `${value}: ${statement}`).toBe('23514');
+    }
+    expect(await codeOf(writes[2] as string, '0.25')).toBe('ok');
+    expect(await codeOf(writes[3] as string, '0.25')).toBe('ok');
+  });
+
   it('the SQL factor catalog mirrors FACTOR_CATALOG of core (names, order, tier, direction, unit)', async () => {
     const { rows } = await db.query(
       'select name, tier, direction, unit from factoredui.factor_catalog order by ordinal',

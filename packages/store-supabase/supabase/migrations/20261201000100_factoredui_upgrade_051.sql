@@ -252,7 +252,7 @@ begin
       when t.component_path is not null and not factoredui.is_component_path(t.component_path)
         then 'component_path is not a valid path'
       when t.operator::text not in ('gt', 'gte', 'lt', 'lte') then 'operator eq has no counterpart (gt, gte, lt, lte)'
-      when t.value <> t.value or t.value in ('Infinity', '-Infinity') then 'value is not finite'
+      when t.value in ('NaN', 'Infinity', '-Infinity') then 'value is not finite'
     end as problem
   from factoredui_051.thresholds t;
   return next factoredui.upgrade_051_step('thresholds', 'upg051_thresholds', 'factoredui.thresholds',
