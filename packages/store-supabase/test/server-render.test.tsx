@@ -12,7 +12,7 @@ import { createPostgresStore, createSupabaseStore } from '@factoredui/store-supa
 import pg from 'pg';
 import { renderToString } from 'react-dom/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASE_URL } from './harness/databases.js';
+import { createTestPool, DATABASE_URL } from './harness/databases.js';
 import { describeWhen, NEEDS_DATABASE_URL } from './harness/requirements.js';
 import { serverTemplateName } from './harness/server-template.js';
 import { type PostgrestServer, startPostgrestServer } from './support/postgrest.js';
@@ -162,7 +162,7 @@ describeWhen(Boolean(DATABASE_URL), NEEDS_DATABASE_URL)(
       await admin.end();
       url.pathname = `/${name}`;
       // The default size of a pg.Pool, as an app server would have it.
-      const pool = new pg.Pool({ connectionString: url.toString(), max: 10 });
+      const pool = createTestPool(url.toString(), 10);
       const count = async (sql: string) => (await pool.query<{ n: number }>(sql)).rows[0]?.n ?? -1;
       return {
         service: createPostgresStore(pool, { as: 'service' }),
