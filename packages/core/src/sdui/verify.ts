@@ -22,13 +22,6 @@ import {
   verifyNatively,
 } from './ed25519.js';
 
-/** A promise's outcome as a value, so two can be awaited together and read in a chosen order. */
-const settle = <T>(work: Promise<T>): Promise<{ value: T } | { error: unknown }> =>
-  work.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-
 /**
  * Client-side verification of signed specs. The signature is checked by the platform's Ed25519
  * (WebCrypto `crypto.subtle`: browsers, Node 20+, Deno, Bun) where it has one, else by
@@ -185,15 +178,14 @@ export function createEd25519Verifier(
       // The signature covers the envelope's spec_hash, not the spec, so it is checked while the
       // spec is hashed (two WebCrypto jobs at once, one wait instead of two); both must hold,
       // and failures are reported in the order of a sequential check: the hash first.
-      const hashing = settle(hashSpecAsync(checked.spec));
-      const signing = settle(
+      const [actual, signed] = await Promise.allSettled([
+        hashSpecAsync(checked.spec),
         trusted && /^[0-9a-f]{128}$/.test(checked.signature)
           ? verifySignature(fromHex(checked.signature), specSigningPayload(checked), trusted)
-          : Promise.resolve(false),
-      );
-      const [actual, signed] = await Promise.all([hashing, signing]);
-      if ('error' in actual)
-        return fail('verification_unavailable', `SHA-256 failed: ${messageOf(actual.error)}`);
+          : false,
+      ]);
+      if (actual.status === 'rejected')
+        return fail('verification_unavailable', `SHA-256 failed: ${messageOf(actual.reason)}`);
       if (actual.value !== checked.spec_hash) return hashMismatch(checked, actual.value);
       if (!trusted) {
         return fail(
@@ -202,10 +194,9 @@ export function createEd25519Verifier(
         );
       }
       // Lengths are checked before, so only a SHA-512 provider can throw here.
-      if ('error' in signed)
-        return fail('verification_unavailable', `SHA-512 failed: ${messageOf(signed.error)}`);
-      const valid = signed.value;
-      return valid
+      if (signed.status === 'rejected')
+        return fail('verification_unavailable', `SHA-512 failed: ${messageOf(signed.reason)}`);
+      return signed.value
         ? { ok: true, keyId: checked.key_id }
         : fail(
             'bad_signature',
