@@ -309,10 +309,10 @@ begin
     drop table pg_temp.factoredui_refresh_events;
     select count(*) into v_users_before from unnest(v_affected) u(user_id)
     where exists (select 1 from factoredui.pair_factors f where f.user_id = u.user_id);
-    create temp table factoredui_refresh_current on commit drop as
+    -- The current rows of those pairs (a view: read once, by the join below).
+    create temp view factoredui_refresh_current as
     select f.ctid as row_id, f.* from factoredui.pair_factors f
-    where f.user_id = any (v_affected)
-      and (f.user_id, f.path) in (select p.user_id, p.path from pg_temp.factoredui_refresh_pairs p);
+    where (f.user_id, f.path) in (select p.user_id, p.path from pg_temp.factoredui_refresh_pairs p);
   else
     -- CREATE TABLE AS runs the query with parallel workers (an INSERT ... SELECT never does).
     execute format('create temp table factoredui_refresh_next on commit drop as %s',
@@ -323,11 +323,12 @@ begin
         n.rage_click_count, n.retry_count, n.scroll_reversal_count, n.sibling_count)), 0), count(*)
       into v_users, v_values, v_pairs
     from pg_temp.factoredui_refresh_next n;
-    create temp table factoredui_refresh_current on commit drop as
+    create temp view factoredui_refresh_current as
     select f.ctid as row_id, f.* from factoredui.pair_factors f;
   end if;
 
-  -- The pairs that changed: gone, new, or with a value that differs (or written for a later
+  -- The pairs that changed (read before any write below: the view sees the rows as they were):
+  -- gone, new, or with a value that differs (or written for a later
   -- as_of, when a refresh goes back in time). Unchanged pairs are not written at all.
   create temp table factoredui_refresh_changes on commit drop as
   select coalesce(n.user_id, f.user_id) as user_id, coalesce(n.path, f.path) as path,
@@ -386,8 +387,9 @@ begin
   on conflict (id) do update set as_of = excluded.as_of, window_ms = excluded.window_ms, exact = true,
     users = excluded.users, "values" = excluded."values", mode = excluded.mode, pairs = excluded.pairs,
     refreshed_at = excluded.refreshed_at;
+  drop view pg_temp.factoredui_refresh_current;
   drop table pg_temp.factoredui_refresh_pairs, pg_temp.factoredui_refresh_next,
-    pg_temp.factoredui_refresh_current, pg_temp.factoredui_refresh_changes;
+    pg_temp.factoredui_refresh_changes;
   perform set_config('factoredui.refreshing', '', true);
   return jsonb_build_object('users', v_users, 'values', v_values);
 end $$;
